@@ -1,0 +1,191 @@
+package dev.sluice.queue;
+
+import dev.sluice.envelope.Envelope;
+import dev.sluice.envelope.EnvelopeCodec;
+import dev.sluice.envelope.MessageAttributes;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
+import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
+
+/**
+ * Puts envelopes on SQS queues with their routing attributes, and counts a message as sent only
+ * when SQS confirmed it.
+ *
+ * <p>Sizes are checked in UTF-8 bytes of the body plus every attribute's name, type and value, as
+ * SQS counts them, so an oversized message fails here with a clear error instead of at SQS.
+ */
+public final class QueueSender {
+
+  /** SQS's largest message: 256 KiB including attributes. */
+  public static final int MAX_MESSAGE_BYTES = 256 * 1024;
+
+  private static final int MAX_BATCH_ENTRIES = 10;
+  private static final String STRING = "String";
+
+  private final SqsClient sqs;
+
+  public QueueSender(SqsClient sqs) {
+    this.sqs = sqs;
+  }
+
+  /**
+   * Sends one envelope and returns once SQS has accepted it.
+   *
+   * @param extraAttributes attributes beyond the routing ones (a reason, a stage)
+   * @throws MessageTooLargeException when the message exceeds SQS's limit
+   * @throws QueueWriteException when SQS did not accept the message
+   */
+  public String send(String queueUrl, Envelope envelope, Map<String, String> extraAttributes) {
+    String body = EnvelopeCodec.write(envelope);
+    Map<String, MessageAttributeValue> attributes = attributes(envelope, extraAttributes);
+    requireFits(body, attributes);
+
+    try {
+      return sqs.sendMessage(
+              SendMessageRequest.builder()
+                  .queueUrl(queueUrl)
+                  .messageBody(body)
+                  .messageAttributes(attributes)
+                  .build())
+          .messageId();
+    } catch (SdkException e) {
+      throw new QueueWriteException("could not write to queue " + queueName(queueUrl), e);
+    }
+  }
+
+  /**
+   * Sends envelopes in batches of up to ten and reports, per caller key, whether SQS confirmed it.
+   * A {@code SendMessageBatch} can answer 200 and still list entries as failed: those are reported
+   * as failures, never counted as sent.
+   *
+   * @param envelopes envelopes keyed by the caller's own id (the input message id, say)
+   * @return the keys whose envelopes SQS did not confirm, with the reason
+   */
+  public Map<String, String> sendBatch(
+      String queueUrl, Map<String, Envelope> envelopes, Map<String, String> extraAttributes) {
+    Map<String, String> failures = new LinkedHashMap<>();
+    List<SendMessageBatchRequestEntry> batch = new ArrayList<>();
+    Map<String, String> entryIdToKey = new HashMap<>();
+    int batchBytes = 0;
+
+    for (Map.Entry<String, Envelope> item : envelopes.entrySet()) {
+      String body = EnvelopeCodec.write(item.getValue());
+      Map<String, MessageAttributeValue> attributes = attributes(item.getValue(), extraAttributes);
+      int size = sizeInBytes(body, attributes);
+      if (size > MAX_MESSAGE_BYTES) {
+        failures.put(item.getKey(), tooLarge(size).getMessage());
+        continue;
+      }
+
+      // A batch's total size has the same limit as a single message.
+      if (batch.size() == MAX_BATCH_ENTRIES || batchBytes + size > MAX_MESSAGE_BYTES) {
+        flush(queueUrl, batch, entryIdToKey, failures);
+        batchBytes = 0;
+      }
+
+      String entryId = "e" + entryIdToKey.size();
+      entryIdToKey.put(entryId, item.getKey());
+      batch.add(
+          SendMessageBatchRequestEntry.builder()
+              .id(entryId)
+              .messageBody(body)
+              .messageAttributes(attributes)
+              .build());
+      batchBytes += size;
+    }
+    flush(queueUrl, batch, entryIdToKey, failures);
+    return failures;
+  }
+
+  private void flush(
+      String queueUrl,
+      List<SendMessageBatchRequestEntry> batch,
+      Map<String, String> entryIdToKey,
+      Map<String, String> failures) {
+    if (batch.isEmpty()) {
+      return;
+    }
+
+    try {
+      SendMessageBatchResponse response =
+          sqs.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(batch));
+      for (BatchResultErrorEntry failed : response.failed()) {
+        failures.put(
+            entryIdToKey.get(failed.id()),
+            "queue " + queueName(queueUrl) + " refused the message: " + failed.code());
+      }
+    } catch (SdkException e) {
+      String reason = "could not write to queue " + queueName(queueUrl) + ": " + e.getMessage();
+      batch.forEach(entry -> failures.put(entryIdToKey.get(entry.id()), reason));
+    }
+    batch.clear();
+  }
+
+  /** The routing attributes of an envelope plus the caller's extra ones. */
+  static Map<String, MessageAttributeValue> attributes(
+      Envelope envelope, Map<String, String> extraAttributes) {
+    Map<String, String> values = new LinkedHashMap<>();
+    values.put(MessageAttributes.INTEGRATION, envelope.integration());
+    values.put(MessageAttributes.MESSAGE_ID, envelope.messageId());
+    values.put(MessageAttributes.CORRELATION_ID, envelope.correlationId());
+    values.put(MessageAttributes.SOURCE_EVENT_ID, envelope.sourceEventId());
+    values.put(MessageAttributes.IDEMPOTENCY_KEY, envelope.idempotencyKey());
+    values.put(MessageAttributes.SCHEMA_VERSION, envelope.schemaVersion());
+    values.putAll(extraAttributes);
+
+    Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>();
+    values.forEach(
+        (name, value) -> {
+          // SQS refuses empty attribute values, so absent fields are left out.
+          if (value != null && !value.isEmpty()) {
+            attributes.put(
+                name, MessageAttributeValue.builder().dataType(STRING).stringValue(value).build());
+          }
+        });
+    return attributes;
+  }
+
+  /** Size as SQS counts it: UTF-8 bytes of body and of each attribute name, type and value. */
+  static int sizeInBytes(String body, Map<String, MessageAttributeValue> attributes) {
+    int size = utf8Length(body);
+    for (Map.Entry<String, MessageAttributeValue> attribute : attributes.entrySet()) {
+      size += utf8Length(attribute.getKey());
+      size += utf8Length(attribute.getValue().dataType());
+      size += utf8Length(attribute.getValue().stringValue());
+    }
+    return size;
+  }
+
+  private static void requireFits(String body, Map<String, MessageAttributeValue> attributes) {
+    int size = sizeInBytes(body, attributes);
+    if (size > MAX_MESSAGE_BYTES) {
+      throw tooLarge(size);
+    }
+  }
+
+  private static MessageTooLargeException tooLarge(int size) {
+    return new MessageTooLargeException(
+        "message is "
+            + size
+            + " bytes with its attributes; SQS accepts at most "
+            + MAX_MESSAGE_BYTES);
+  }
+
+  private static int utf8Length(String text) {
+    return text == null ? 0 : text.getBytes(StandardCharsets.UTF_8).length;
+  }
+
+  private static String queueName(String queueUrl) {
+    return queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
+  }
+}
