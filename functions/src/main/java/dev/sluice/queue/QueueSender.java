@@ -64,6 +64,30 @@ public final class QueueSender {
   }
 
   /**
+   * Sends a body that is not an envelope (a message that could not be read) unchanged, with the
+   * given attributes, so that it can be quarantined without losing a byte.
+   *
+   * @throws QueueWriteException when SQS did not accept the message
+   */
+  public String sendRaw(String queueUrl, String body, Map<String, String> attributes) {
+    Map<String, MessageAttributeValue> values = new LinkedHashMap<>();
+    attributes.forEach(
+        (name, value) -> {
+          if (value != null && !value.isEmpty()) {
+            values.put(
+                name, MessageAttributeValue.builder().dataType(STRING).stringValue(value).build());
+          }
+        });
+
+    try {
+      return sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(body).messageAttributes(values))
+          .messageId();
+    } catch (SdkException e) {
+      throw new QueueWriteException("could not write to queue " + queueName(queueUrl), e);
+    }
+  }
+
+  /**
    * Sends envelopes in batches of up to ten and reports, per caller key, whether SQS confirmed it.
    * A {@code SendMessageBatch} can answer 200 and still list entries as failed: those are reported
    * as failures, never counted as sent.
