@@ -70,14 +70,7 @@ public final class QueueSender {
    * @throws QueueWriteException when SQS did not accept the message
    */
   public String sendRaw(String queueUrl, String body, Map<String, String> attributes) {
-    Map<String, MessageAttributeValue> values = new LinkedHashMap<>();
-    attributes.forEach(
-        (name, value) -> {
-          if (value != null && !value.isEmpty()) {
-            values.put(
-                name, MessageAttributeValue.builder().dataType(STRING).stringValue(value).build());
-          }
-        });
+    Map<String, MessageAttributeValue> values = stringAttributes(attributes);
 
     try {
       return sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(body).messageAttributes(values))
@@ -166,7 +159,10 @@ public final class QueueSender {
     values.put(MessageAttributes.IDEMPOTENCY_KEY, envelope.idempotencyKey());
     values.put(MessageAttributes.SCHEMA_VERSION, envelope.schemaVersion());
     values.putAll(extraAttributes);
+    return stringAttributes(values);
+  }
 
+  private static Map<String, MessageAttributeValue> stringAttributes(Map<String, String> values) {
     Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>();
     values.forEach(
         (name, value) -> {
