@@ -5,9 +5,11 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -22,19 +24,30 @@ public final class DefinitionCatalog {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private final Optional<Path> folder;
+  private final Map<String, URI> hostRedirects;
 
-  private DefinitionCatalog(Optional<Path> folder) {
+  private DefinitionCatalog(Optional<Path> folder, Map<String, URI> hostRedirects) {
     this.folder = folder;
+    this.hostRedirects = Map.copyOf(hostRedirects);
   }
 
   /** Definitions packaged in the jar under {@code integrations/}. */
   public static DefinitionCatalog classpath() {
-    return new DefinitionCatalog(Optional.empty());
+    return new DefinitionCatalog(Optional.empty(), Map.of());
   }
 
   /** Definitions in a folder holding one sub-folder per integration. */
   public static DefinitionCatalog folder(Path integrationsFolder) {
-    return new DefinitionCatalog(Optional.of(integrationsFolder));
+    return new DefinitionCatalog(Optional.of(integrationsFolder), Map.of());
+  }
+
+  /**
+   * The same catalog, with target and token URLs on the given hosts sent to other base URLs
+   * (scheme, host and port replaced, path kept): how the local runner puts stand-ins in place of
+   * SaaS APIs without editing a definition.
+   */
+  public DefinitionCatalog withHostRedirects(Map<String, URI> redirects) {
+    return new DefinitionCatalog(folder, redirects);
   }
 
   /** Whether {@code name} could be an integration name at all (safe to use in a path). */
@@ -47,7 +60,9 @@ public final class DefinitionCatalog {
     if (!isValidName(name)) {
       return Optional.empty();
     }
-    return readFile(name, DEFINITION_FILE).map(text -> parse(name, text));
+    return readFile(name, DEFINITION_FILE)
+        .map(text -> parse(name, text))
+        .map(definition -> definition.redirected(hostRedirects));
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.sluice.definition;
 
+import java.net.URI;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -26,6 +28,51 @@ public record IntegrationDefinition(
   public IntegrationDefinition {
     Objects.requireNonNull(name, "name");
     queues = queues == null ? Queues.DEFAULTS : queues;
+  }
+
+  /**
+   * This definition with the target and token URLs whose host is a key of {@code redirects} pointed
+   * at the mapped base URL instead (path and query kept).
+   */
+  public IntegrationDefinition redirected(Map<String, URI> redirects) {
+    if (redirects.isEmpty() || target == null) {
+      return this;
+    }
+
+    TargetAuth auth = target.auth();
+    TargetAuth redirectedAuth =
+        auth == null
+            ? null
+            : new TargetAuth(
+                auth.type(),
+                auth.secret(),
+                auth.header(),
+                redirect(auth.tokenUrl(), redirects),
+                auth.scope());
+    Target redirectedTarget =
+        new Target(
+            redirect(target.url(), redirects),
+            target.method(),
+            redirectedAuth,
+            target.idempotencyHeader(),
+            target.timeoutSeconds(),
+            target.headers());
+    return new IntegrationDefinition(
+        name, description, governance, trigger, transform, redirectedTarget, queues);
+  }
+
+  private static String redirect(String url, Map<String, URI> redirects) {
+    if (url == null) {
+      return null;
+    }
+
+    URI original = URI.create(url);
+    URI base = redirects.get(original.getHost());
+    if (base == null) {
+      return url;
+    }
+    String query = original.getRawQuery() == null ? "" : "?" + original.getRawQuery();
+    return base.getScheme() + "://" + base.getRawAuthority() + original.getRawPath() + query;
   }
 
   /** Who answers for the integration. */
@@ -84,7 +131,7 @@ public record IntegrationDefinition(
       TargetAuth auth,
       String idempotencyHeader,
       Integer timeoutSeconds,
-      java.util.Map<String, String> headers) {
+      Map<String, String> headers) {
 
     public String methodOrDefault() {
       return method == null ? "POST" : method.toUpperCase(java.util.Locale.ROOT);

@@ -1,0 +1,42 @@
+package dev.sluice.local.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The {@code sluice} command: runs integrations on this machine and helps debug them. */
+@Command(
+    name = "sluice",
+    mixinStandardHelpOptions = true,
+    version = "sluice 0.1.0",
+    description = "Run Sluice integrations locally and debug webhook signatures.",
+    subcommands = {
+      DemoCommand.class,
+      InvokeCommand.class,
+      VerifyCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class SluiceCommand implements Runnable {
+
+  /** Set by the launcher script: the repository the command works in. */
+  static final String HOME_PROPERTY = "sluice.home";
+
+  @Spec CommandSpec spec;
+
+  /** Runs the command and exits with its status (0 ok, 1 failed check, 2 usage error). */
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new SluiceCommand()).execute(args));
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** The repository root: the launcher's folder, or the working directory. */
+  static Path repositoryRoot() {
+    return Path.of(System.getProperty(HOME_PROPERTY, ".")).toAbsolutePath().normalize();
+  }
+}

@@ -1,0 +1,34 @@
+package dev.sluice.local.demo;
+
+import java.util.Locale;
+
+/**
+ * Where one demo input ended.
+ *
+ * @param input the input's name
+ * @param place its final place
+ * @param detail the HTTP status, the reason or the number of deliveries
+ * @param expected where it should have ended
+ * @param asExpected whether it ended there, with the expected status and exactly one delivery
+ */
+public record Outcome(
+    String input, Place place, String detail, Place expected, boolean asExpected) {
+
+  /** The final places an input can reach, and the one state that is not final. */
+  public enum Place {
+    DELIVERED,
+    REJECTED,
+    QUARANTINED,
+    DEAD_LETTERED,
+    IN_FLIGHT;
+
+    static Place fromName(String name) {
+      return valueOf(name.toUpperCase(Locale.ROOT).replace('-', '_'));
+    }
+
+    /** The name as printed in the table. */
+    public String label() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+  }
+}

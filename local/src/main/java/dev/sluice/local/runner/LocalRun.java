@@ -1,0 +1,235 @@
+package dev.sluice.local.runner;
+
+import dev.sluice.auth.secrets.SecretStore;
+import dev.sluice.auth.secrets.SecretStores;
+import dev.sluice.definition.DefinitionCatalog;
+import dev.sluice.definition.IntegrationDefinition;
+import dev.sluice.envelope.MessageAttributes;
+import dev.sluice.local.http.WebhookEndpoint;
+import dev.sluice.local.sqs.EmbeddedSqs;
+import dev.sluice.local.standin.StandIns;
+import dev.sluice.settings.Settings;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * One integration running on this machine: SQS (embedded ElasticMQ unless an endpoint is given),
+ * stand-ins for the SaaS APIs, the local secrets file, the handler chain and a webhook endpoint.
+ * Used by {@code sluice demo} and {@code sluice invoke}.
+ */
+public final class LocalRun implements AutoCloseable {
+
+  private final Optional<EmbeddedSqs> embeddedSqs;
+  private final SqsClient sqs;
+  private final StandIns standIns;
+  private final LocalChain chain;
+  private final WebhookEndpoint endpoint;
+  private final String webhookSecret;
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+
+  private LocalRun(
+      Optional<EmbeddedSqs> embeddedSqs,
+      SqsClient sqs,
+      StandIns standIns,
+      LocalChain chain,
+      WebhookEndpoint endpoint,
+      String webhookSecret) {
+    this.embeddedSqs = embeddedSqs;
+    this.sqs = sqs;
+    this.standIns = standIns;
+    this.chain = chain;
+    this.endpoint = endpoint;
+    this.webhookSecret = webhookSecret;
+  }
+
+  /**
+   * Starts everything one integration needs locally.
+   *
+   * @param repositoryRoot folder holding {@code integrations/} and {@code .sluice/}
+   * @param awsEndpoint an AWS-compatible endpoint to use instead of the embedded SQS
+   * @param visibilityTimeout how long a failed record waits before its retry
+   */
+  public static LocalRun start(
+      Path repositoryRoot,
+      String integration,
+      Optional<URI> awsEndpoint,
+      Duration visibilityTimeout) {
+    Path integrations = repositoryRoot.resolve("integrations");
+    IntegrationDefinition definition = DefinitionCatalog.folder(integrations).load(integration);
+    Path secretsFile = repositoryRoot.resolve(".sluice").resolve("secrets.json");
+    String webhookSecret = LocalSecrets.ensure(secretsFile, definition);
+
+    Optional<EmbeddedSqs> embedded =
+        awsEndpoint.isPresent() ? Optional.empty() : Optional.of(EmbeddedSqs.start());
+    URI sqsEndpoint = awsEndpoint.orElseGet(() -> embedded.get().endpoint());
+    SqsClient sqs = sqsClient(sqsEndpoint, awsEndpoint.isPresent());
+
+    StandIns standIns = StandIns.start(integrations, integration);
+    DefinitionCatalog catalog =
+        DefinitionCatalog.folder(integrations).withHostRedirects(standIns.redirectsFor(definition));
+    SecretStore secrets =
+        SecretStores.forSettings(
+            Settings.from(
+                Map.of(
+                    Settings.INTEGRATION,
+                    integration,
+                    Settings.SECRETS_FILE,
+                    secretsFile.toString())));
+
+    LocalChain chain =
+        LocalChain.start(sqs, sqsEndpoint, catalog, secrets, integration, visibilityTimeout);
+    WebhookEndpoint endpoint =
+        WebhookEndpoint.start(Map.of(integration, chain.ingress()::handleRequest));
+    return new LocalRun(embedded, sqs, standIns, chain, endpoint, webhookSecret);
+  }
+
+  /** The definition as the handlers see it (target URLs pointing at the stand-ins). */
+  public IntegrationDefinition definition() {
+    return chain.definition();
+  }
+
+  /** The webhook signing secret from the local secrets file. */
+  public String webhookSecret() {
+    return webhookSecret;
+  }
+
+  /** The stand-ins, to read what the target received. */
+  public StandIns standIns() {
+    return standIns;
+  }
+
+  /** The local URL webhooks for {@code integration} are posted to. */
+  public URI webhookUrl(String integration) {
+    return endpoint.url(integration);
+  }
+
+  /**
+   * Posts a webhook to the local endpoint the way a SaaS would.
+   *
+   * @return the HTTP status and body ingress answered
+   */
+  public HttpResponse<String> post(String integration, Map<String, String> headers, byte[] body)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(endpoint.url(integration))
+            .timeout(Duration.ofSeconds(30))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    headers.forEach(request::header);
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * Messages now in the integration's quarantine and dead-letter queues, read without being
+   * consumed, keyed by their idempotency key.
+   */
+  public Map<String, ParkedMessage> parkedMessages() {
+    Map<String, ParkedMessage> parked = new HashMap<>();
+    IntegrationQueues queues = chain.queues();
+    for (String queue :
+        List.of(queues.quarantine(), queues.deliverDeadLetter(), queues.ingestDeadLetter())) {
+      for (Message message : peek(queue)) {
+        String key = attribute(message, MessageAttributes.IDEMPOTENCY_KEY);
+        String reason = attribute(message, MessageAttributes.REASON);
+        parked.put(
+            key == null ? message.messageId() : key,
+            new ParkedMessage(queue.equals(queues.quarantine()), queue, reason));
+      }
+    }
+    return parked;
+  }
+
+  /** Records still waiting in, or being processed from, the ingest and deliver queues. */
+  public int recordsInFlight() {
+    int total = 0;
+    for (String queue : List.of(chain.queues().ingest(), chain.queues().deliver())) {
+      Map<QueueAttributeName, String> attributes =
+          sqs.getQueueAttributes(
+                  r ->
+                      r.queueUrl(queue)
+                          .attributeNames(
+                              QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                              QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+              .attributes();
+      total += Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
+      total +=
+          Integer.parseInt(
+              attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+    }
+    return total;
+  }
+
+  /**
+   * A message that stopped in a quarantine or dead-letter queue.
+   *
+   * @param quarantined true for the quarantine queue, false for a dead-letter queue
+   * @param queueUrl the queue it is in
+   * @param reason the reason attribute the step set, or null when SQS redrive moved it
+   */
+  public record ParkedMessage(boolean quarantined, String queueUrl, String reason) {}
+
+  private List<Message> peek(String queueUrl) {
+    Map<String, Message> seen = new HashMap<>();
+    // Visibility 0 leaves each message where it is; several receives see all of a small queue.
+    for (int round = 0; round < 5; round++) {
+      sqs.receiveMessage(
+              r ->
+                  r.queueUrl(queueUrl)
+                      .maxNumberOfMessages(10)
+                      .visibilityTimeout(0)
+                      .messageAttributeNames("All"))
+          .messages()
+          .forEach(message -> seen.putIfAbsent(message.messageId(), message));
+    }
+    return List.copyOf(seen.values());
+  }
+
+  private static String attribute(Message message, String name) {
+    var value = message.messageAttributes().get(name);
+    return value == null ? null : value.stringValue();
+  }
+
+  private static SqsClient sqsClient(URI endpoint, boolean external) {
+    // The embedded queue accepts any signature; an external endpoint gets the usual chain.
+    AwsCredentialsProvider credentials =
+        external
+            ? DefaultCredentialsProvider.builder().build()
+            : StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+    return SqsClient.builder()
+        .httpClient(UrlConnectionHttpClient.builder().build())
+        .endpointOverride(endpoint)
+        .region(Region.US_EAST_1)
+        .credentialsProvider(credentials)
+        .build();
+  }
+
+  @Override
+  public void close() {
+    endpoint.close();
+    chain.close();
+    standIns.close();
+    sqs.close();
+    embeddedSqs.ifPresent(EmbeddedSqs::close);
+  }
+}
