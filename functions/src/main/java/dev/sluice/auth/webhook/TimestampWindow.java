@@ -35,22 +35,26 @@ final class TimestampWindow {
     if (age > toleranceSeconds) {
       return Optional.of(
           "timestamp %d is %s in the past, tolerance %d s"
-              .formatted(timestamp, describe(age), toleranceSeconds));
+              .formatted(timestamp, describe(age, toleranceSeconds), toleranceSeconds));
     }
     if (-age > toleranceSeconds) {
       return Optional.of(
           "timestamp %d is in the future beyond tolerance (%s ahead, tolerance %d s)"
-              .formatted(timestamp, describe(-age), toleranceSeconds));
+              .formatted(timestamp, describe(-age, toleranceSeconds), toleranceSeconds));
     }
     return Optional.empty();
   }
 
-  /** A duration in the largest unit that still reads as a whole number of at least two. */
-  private static String describe(long seconds) {
+  /**
+   * A duration in the largest unit that still reads as a whole number of at least two. Exact
+   * seconds are kept near the tolerance, where rounding down ("5 minutes" for 301 s against 300)
+   * would make the rejection look wrong.
+   */
+  private static String describe(long seconds, long toleranceSeconds) {
     if (seconds == 1) {
       return "1 second";
     }
-    if (seconds < 120) {
+    if (seconds < 120 || seconds < 2 * toleranceSeconds) {
       return seconds + " seconds";
     }
     if (seconds < 2 * 3600) {
