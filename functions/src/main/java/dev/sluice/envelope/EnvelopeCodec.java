@@ -1,12 +1,30 @@
 package dev.sluice.envelope;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import dev.sluice.json.Json;
 
 /** Reads and writes {@link Envelope}s as the JSON bodies of queue messages. */
 public final class EnvelopeCodec {
 
   private EnvelopeCodec() {}
+
+  private static String fieldPath(JsonMappingException e) {
+    if (e.getCause() instanceof NullPointerException missing && missing.getMessage() != null) {
+      // The record's constructor names the required field that was absent.
+      return missing.getMessage();
+    }
+    return e.getPath().stream()
+        .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+        .reduce((a, b) -> a + "." + b)
+        .orElse("(root)");
+  }
+
+  private static String position(JsonProcessingException e) {
+    return e.getLocation() == null
+        ? ""
+        : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+  }
 
   /** Serialises an envelope to the JSON text sent as an SQS message body. */
   public static String write(Envelope envelope) {
@@ -32,11 +50,16 @@ public final class EnvelopeCodec {
             "unsupported envelope schemaVersion " + envelope.schemaVersion());
       }
       return envelope;
+    } catch (JsonMappingException e) {
+      // Jackson's own message can quote the body; the field path and position cannot.
+      throw new MalformedEnvelopeException(
+          "message body is not a Sluice envelope: bad or missing field '"
+              + fieldPath(e)
+              + "'"
+              + position(e));
     } catch (JsonProcessingException e) {
       throw new MalformedEnvelopeException(
-          "message body is not a Sluice envelope: " + e.getOriginalMessage());
-    } catch (IllegalArgumentException | NullPointerException e) {
-      throw new MalformedEnvelopeException("message body is not a Sluice envelope: " + e);
+          "message body is not a Sluice envelope: not JSON" + position(e));
     }
   }
 }

@@ -9,7 +9,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
  * The one Jackson configuration used for envelopes, events and payloads.
  *
  * <p>Numbers are read exactly (big integers stay integers, decimals stay {@code BigDecimal}) so
- * that ids above 2^53 and money amounts pass through Sluice unchanged.
+ * that ids above 2^53 and money amounts pass through Sluice unchanged. Times are written as
+ * ISO-8601 text, as the envelope documentation says.
  */
 public final class Json {
 
@@ -19,6 +20,7 @@ public final class Json {
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
           .findAndAddModules()
           .build();
 

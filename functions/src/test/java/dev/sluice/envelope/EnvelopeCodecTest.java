@@ -39,6 +39,38 @@ class EnvelopeCodecTest {
   }
 
   @Test
+  void read_whenRequiredFieldMissing_namesIt() {
+    assertThatThrownBy(() -> EnvelopeCodec.read("{\"integration\":\"i\",\"payload\":{}}"))
+        .isInstanceOf(MalformedEnvelopeException.class)
+        .hasMessageContaining("messageId");
+  }
+
+  @Test
+  void read_whenBodyIsText_doesNotQuoteIt() {
+    assertThatThrownBy(() -> EnvelopeCodec.read("secret-looking-text"))
+        .isInstanceOf(MalformedEnvelopeException.class)
+        .hasMessageContaining("not JSON")
+        .hasMessageNotContaining("secret-looking-text");
+  }
+
+  @Test
+  void write_putsTriggerTimeAsIsoText() {
+    Envelope envelope =
+        new Envelope(
+            Envelope.SCHEMA_VERSION,
+            "i",
+            "m",
+            "c",
+            null,
+            null,
+            1,
+            Instant.parse("2026-12-03T10:00:00Z"),
+            Json.mapper().createObjectNode());
+
+    assertThat(EnvelopeCodec.write(envelope)).contains("\"triggerTime\":\"2026-12-03T10:00:00Z\"");
+  }
+
+  @Test
   void read_whenUnknownSchemaVersion_refuses() {
     String body =
         "{\"schemaVersion\":\"99\",\"integration\":\"i\",\"messageId\":\"m\","
