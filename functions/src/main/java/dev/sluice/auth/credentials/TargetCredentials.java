@@ -1,0 +1,92 @@
+package dev.sluice.auth.credentials;
+
+import dev.sluice.auth.secrets.SecretStore;
+import dev.sluice.definition.IntegrationDefinition;
+import dev.sluice.definition.IntegrationDefinition.TargetAuth;
+import dev.sluice.definition.InvalidDefinitionException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * How Sluice authenticates to an integration's target API: the headers to add to each request.
+ * Implementations read their secret through a {@link SecretStore} and never log or expose it
+ * anywhere but in those headers.
+ */
+public interface TargetCredentials {
+
+  /** {@code target.auth.type} of an API key. */
+  String API_KEY = "api-key";
+
+  /** {@code target.auth.type} of HTTP Basic authentication. */
+  String BASIC = "basic";
+
+  /** {@code target.auth.type} of the OAuth 2.0 client credentials grant. */
+  String OAUTH2_CLIENT_CREDENTIALS = "oauth2-client-credentials";
+
+  /**
+   * The headers that authenticate one request.
+   *
+   * @throws CredentialsException when the secret is malformed or no token can be obtained
+   * @throws dev.sluice.auth.secrets.SecretNotFoundException when the secret does not exist
+   */
+  Map<String, String> headers();
+
+  /**
+   * Forgets cached tokens and secret values, so the next {@link #headers()} reads the secret and
+   * asks for a token again; called when the target answers 401 or 403.
+   */
+  void invalidate();
+
+  /**
+   * The credentials an integration's definition describes.
+   *
+   * @param http client for token requests; it should speak HTTP/1.1 only
+   * @param clock the clock token lifetimes are measured against
+   * @throws InvalidDefinitionException when {@code target.auth} is missing or of an unknown type
+   */
+  static TargetCredentials from(
+      IntegrationDefinition definition, SecretStore secrets, HttpClient http, Clock clock) {
+    String integration = definition.name();
+    TargetAuth auth = definition.target() == null ? null : definition.target().auth();
+    if (auth == null || auth.type() == null) {
+      throw new InvalidDefinitionException(
+          integration + ": target.auth.type is missing; use one of " + types());
+    }
+    if (auth.secret() == null || auth.secret().isBlank()) {
+      throw new InvalidDefinitionException(
+          integration + ": target.auth.secret is missing: name the secret holding the credentials");
+    }
+
+    return switch (auth.type()) {
+      case API_KEY -> new ApiKeyCredentials(auth.secret(), auth.header(), secrets);
+      case BASIC -> new BasicCredentials(auth.secret(), secrets);
+      case OAUTH2_CLIENT_CREDENTIALS -> {
+        if (auth.tokenUrl() == null || auth.tokenUrl().isBlank()) {
+          throw new InvalidDefinitionException(
+              integration + ": target.auth.tokenUrl is required for " + OAUTH2_CLIENT_CREDENTIALS);
+        }
+        yield new OAuthClientCredentials(
+            integration,
+            URI.create(auth.tokenUrl()),
+            auth.scope(),
+            auth.secret(),
+            secrets,
+            http,
+            clock);
+      }
+      default ->
+          throw new InvalidDefinitionException(
+              integration
+                  + ": target.auth.type '"
+                  + auth.type()
+                  + "' is not supported; use one of "
+                  + types());
+    };
+  }
+
+  private static String types() {
+    return String.join(", ", API_KEY, BASIC, OAUTH2_CLIENT_CREDENTIALS);
+  }
+}

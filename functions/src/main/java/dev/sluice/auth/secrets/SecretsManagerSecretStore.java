@@ -1,0 +1,63 @@
+package dev.sluice.auth.secrets;
+
+import java.time.Clock;
+import java.time.Duration;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
+import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
+
+/**
+ * Reads secrets from AWS Secrets Manager by name or ARN, keeping each value for the configured time
+ * to live. Only {@code SecretString} secrets are supported: Sluice stores keys and JSON documents.
+ */
+public final class SecretsManagerSecretStore implements SecretStore {
+
+  private final SecretsManagerClient client;
+  private final CachingSecretStore cache;
+
+  /**
+   * @param client a Secrets Manager client (see {@code AwsClients.secretsManager})
+   * @param ttl how long a value is reused before it is read again
+   * @param clock the clock the cache is aged against
+   */
+  public SecretsManagerSecretStore(SecretsManagerClient client, Duration ttl, Clock clock) {
+    this.client = client;
+    this.cache = new CachingSecretStore(this::read, ttl, clock);
+  }
+
+  @Override
+  public String secretString(String secretId) {
+    return cache.secretString(secretId);
+  }
+
+  @Override
+  public void invalidate(String secretId) {
+    cache.invalidate(secretId);
+  }
+
+  private String read(String secretId) {
+    GetSecretValueResponse response;
+    try {
+      response = client.getSecretValue(r -> r.secretId(secretId));
+    } catch (ResourceNotFoundException e) {
+      throw new SecretNotFoundException(
+          "secret '"
+              + secretId
+              + "' not found: create it with aws secretsmanager create-secret --name '"
+              + secretId
+              + "' --secret-string file://secret.json (or correct the name in integration.yaml)",
+          e);
+    }
+
+    if (response.secretString() == null) {
+      throw new SecretNotFoundException(
+          "secret '"
+              + secretId
+              + "' holds no SecretString: store the value as text with aws secretsmanager"
+              + " put-secret-value --secret-id '"
+              + secretId
+              + "' --secret-string file://secret.json");
+    }
+    return response.secretString();
+  }
+}
