@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The inputs the demo sends and where each must end, read from {@code events/demo.yaml}.
@@ -45,10 +46,11 @@ public record DemoScenario(String integration, List<Input> inputs) {
       String signature,
       String path,
       String contentType,
+      Map<String, String> headers,
       Expectation expect) {
 
-    public java.util.Map<String, String> headersOrEmpty() {
-      return headers == null ? java.util.Map.of() : headers;
+    public Map<String, String> headersOrEmpty() {
+      return headers == null ? Map.of() : headers;
     }
 
     /** Where the input must end, or null when the run only reports. */
