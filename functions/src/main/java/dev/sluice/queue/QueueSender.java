@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
@@ -36,6 +37,12 @@ public final class QueueSender {
 
   public QueueSender(SqsClient sqs) {
     this.sqs = sqs;
+  }
+
+  /** Whether the envelope, with its routing attributes, is within SQS's message size limit. */
+  public static boolean fits(Envelope envelope) {
+    return sizeInBytes(EnvelopeCodec.write(envelope), attributes(envelope, Map.of()))
+        <= MAX_MESSAGE_BYTES;
   }
 
   /**
@@ -142,7 +149,7 @@ public final class QueueSender {
             "queue " + queueName(queueUrl) + " refused the message: " + failed.code());
       }
     } catch (SdkException e) {
-      String reason = "could not write to queue " + queueName(queueUrl) + ": " + e.getMessage();
+      String reason = "could not write to queue " + queueName(queueUrl) + ": " + describe(e);
       batch.forEach(entry -> failures.put(entryIdToKey.get(entry.id()), reason));
     }
     batch.clear();
@@ -203,6 +210,17 @@ public final class QueueSender {
 
   private static int utf8Length(String text) {
     return text == null ? 0 : text.getBytes(StandardCharsets.UTF_8).length;
+  }
+
+  /**
+   * The kind of failure without the SDK's message, which can quote the request (and so payload
+   * values) when an endpoint echoes it back.
+   */
+  private static String describe(SdkException e) {
+    if (e instanceof AwsServiceException service && service.awsErrorDetails() != null) {
+      return "HTTP " + service.statusCode() + " " + service.awsErrorDetails().errorCode();
+    }
+    return e.getClass().getSimpleName();
   }
 
   private static String queueName(String queueUrl) {

@@ -160,7 +160,19 @@ public final class TransformHandler implements RequestStreamHandler {
             record, envelope, SchemaCheck.reason(violations), first.path(), first.rule());
       }
 
-      return Decision.deliver(record, envelope, forDelivery(envelope, mapped, record));
+      Envelope output = forDelivery(envelope, mapped, record);
+      if (!QueueSender.fits(output)) {
+        // Retrying cannot shrink it, so it is parked with the reason instead of redelivered.
+        return Decision.quarantine(
+            record,
+            envelope,
+            "mapped record exceeds the SQS message size of "
+                + QueueSender.MAX_MESSAGE_BYTES
+                + " bytes",
+            "",
+            "size");
+      }
+      return Decision.deliver(record, envelope, output);
     } catch (RuntimeException e) {
       // A defect, not bad data: let SQS redeliver and, after maxReceiveCount, dead-letter it.
       return Decision.error(record, envelope, e.getClass().getSimpleName());
