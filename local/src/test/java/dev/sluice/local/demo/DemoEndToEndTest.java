@@ -1,0 +1,59 @@
+package dev.sluice.local.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The demo flow end to end: real Stripe events and bad inputs through the real handlers, the
+ * embedded SQS with redrive policies, the Xero stand-in and a real OAuth 2.0 server.
+ */
+class DemoEndToEndTest {
+
+  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+  @Test
+  void demo_everyInputEndsWhereTheScenarioSaysAndTheCountsAddUp() throws Exception {
+    Path scenarioFile = ROOT.resolve("events/demo.yaml");
+    DemoScenario scenario = DemoScenario.read(scenarioFile);
+    StringWriter progress = new StringWriter();
+
+    List<Outcome> outcomes =
+        new Demo(ROOT, new PrintWriter(progress))
+            .run(
+                scenario,
+                scenarioFile.getParent(),
+                Optional.empty(),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(90));
+
+    assertThat(outcomes).hasSize(scenario.inputs().size());
+    assertThat(outcomes)
+        .allSatisfy(
+            outcome ->
+                assertThat(outcome.asExpected())
+                    .as("%s ended %s (%s)", outcome.input(), outcome.place(), outcome.detail())
+                    .isTrue());
+    assertThat(outcomes).noneMatch(outcome -> outcome.place() == Outcome.Place.IN_FLIGHT);
+    assertThat(outcomes)
+        .filteredOn(outcome -> outcome.place() == Outcome.Place.DEAD_LETTERED)
+        .extracting(Outcome::detail)
+        .containsExactly("target answered 500 on attempt 3 of 3");
+    assertThat(outcomes)
+        .filteredOn(outcome -> outcome.place() == Outcome.Place.QUARANTINED)
+        .extracting(Outcome::detail)
+        .allSatisfy(reason -> assertThat(reason).contains("/Invoices/0/LineItems"));
+
+    StringWriter table = new StringWriter();
+    boolean allExpected = OutcomeTable.print(outcomes, new PrintWriter(table));
+    assertThat(allExpected).isTrue();
+    assertThat(table.toString())
+        .contains("inputs 12 = delivered 3 + rejected 7 + quarantined 1 + dead-lettered 1");
+  }
+}
