@@ -18,6 +18,7 @@ public final class IngressResponses {
     body.put("status", "queued");
     body.put("messageId", envelope.messageId());
     body.put("correlationId", envelope.correlationId());
+    body.put("sourceEventId", envelope.sourceEventId());
     return HttpResponseEvent.json(202, body.toString());
   }
 

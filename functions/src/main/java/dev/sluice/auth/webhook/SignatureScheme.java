@@ -44,13 +44,13 @@ public enum SignatureScheme {
   }
 
   /**
-   * The scheme with this wire name.
+   * The scheme with this wire name, in any letter case.
    *
    * @throws IllegalArgumentException naming the valid names when there is no such scheme
    */
   public static SignatureScheme fromName(String name) {
     for (SignatureScheme scheme : values()) {
-      if (scheme.wireName.equals(name)) {
+      if (scheme.wireName.equalsIgnoreCase(name)) {
         return scheme;
       }
     }

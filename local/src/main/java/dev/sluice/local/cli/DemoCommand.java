@@ -62,6 +62,10 @@ public final class DemoCommand implements Callable<Integer> {
     if (!Files.isRegularFile(file)) {
       throw new ParameterException(spec.commandLine(), "scenario file not found: " + file);
     }
+    if (timeoutSeconds <= 0 || visibilityTimeoutSeconds <= 0) {
+      throw new ParameterException(
+          spec.commandLine(), "--timeout and --visibility-timeout must be at least 1 second");
+    }
 
     var out = spec.commandLine().getOut();
     List<Outcome> outcomes =

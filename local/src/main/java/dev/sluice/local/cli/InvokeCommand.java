@@ -1,6 +1,7 @@
 package dev.sluice.local.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.definition.DefinitionCatalog;
 import dev.sluice.json.Json;
 import dev.sluice.local.demo.Demo;
 import dev.sluice.local.demo.DemoScenario;
@@ -28,11 +29,15 @@ import picocli.CommandLine.Spec;
     description = {
       "Runs one webhook through the integration's chain on this machine and prints where it"
           + " ended as JSON. Without --header the event is signed with the local secret; with"
-          + " headers (a captured signature) it is sent exactly as given.",
+          + " headers (a captured signature) it is sent exactly as given. Why a step decided"
+          + " as it did is in .sluice/logs/sluice.log, under the printed correlationId.",
       "Exit status: 0 delivered, 1 rejected, quarantined, dead-lettered or still in flight,"
           + " 2 usage error."
     })
 public final class InvokeCommand implements Callable<Integer> {
+
+  /** Where the handlers' log lines, with the reason of every decision, are written. */
+  private static final String LOG_FILE = ".sluice/logs/sluice.log";
 
   @Spec CommandSpec spec;
 
@@ -63,8 +68,21 @@ public final class InvokeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (Files.isDirectory(event)) {
+      throw new ParameterException(spec.commandLine(), "--event " + event + " is a directory");
+    }
     if (!Files.isRegularFile(event)) {
       throw new ParameterException(spec.commandLine(), "event file not found: " + event);
+    }
+    if (timeoutSeconds <= 0) {
+      throw new ParameterException(spec.commandLine(), "--timeout must be at least 1 second");
+    }
+    List<String> known =
+        DefinitionCatalog.folder(SluiceCommand.repositoryRoot().resolve("integrations")).names();
+    if (!known.contains(integration)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "no integration '" + integration + "'; known: " + String.join(", ", known));
     }
     Map<String, String> parsedHeaders = parseHeaders();
 
@@ -93,6 +111,8 @@ public final class InvokeCommand implements Callable<Integer> {
     result.put("event", event.toString());
     result.put("outcome", outcome.place().label());
     result.put("detail", outcome.detail());
+    result.put("correlationId", outcome.correlationId());
+    result.put("log", LOG_FILE);
     spec.commandLine().getOut().println(result.toPrettyString());
     return outcome.place() == Outcome.Place.DELIVERED ? 0 : 1;
   }

@@ -27,7 +27,30 @@ public final class SluiceCommand implements Runnable {
 
   /** Runs the command and exits with its status (0 ok, 1 failed check, 2 usage error). */
   public static void main(String[] args) {
-    System.exit(new CommandLine(new SluiceCommand()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * The command line with its error handling: a usage error prints its message and where to find
+   * help, not the whole help text.
+   */
+  static CommandLine commandLine() {
+    CommandLine commandLine = new CommandLine(new SluiceCommand());
+    commandLine.setParameterExceptionHandler(
+        (error, args) -> {
+          CommandLine failed = error.getCommandLine();
+          failed.getErr().println(failed.getCommandName() + ": " + error.getMessage());
+          failed
+              .getErr()
+              .println("Try './sluice " + qualifiedName(failed) + " --help' for the options.");
+          return failed.getCommandSpec().exitCodeOnInvalidInput();
+        });
+    return commandLine;
+  }
+
+  private static String qualifiedName(CommandLine command) {
+    String name = command.getCommandSpec().qualifiedName(" ");
+    return name.startsWith("sluice ") ? name.substring("sluice ".length()) : "";
   }
 
   @Override

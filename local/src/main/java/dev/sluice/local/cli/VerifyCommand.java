@@ -30,7 +30,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "verify",
-    description = "Checks a captured webhook's signature, as the ingress function would.")
+    description = {
+      "Checks a captured webhook's signature, as the ingress function would.",
+      "Exit status: 0 valid, 1 invalid (the reason is printed), 2 usage error."
+    })
 public final class VerifyCommand implements Callable<Integer> {
 
   private static final int VALID = 0;
@@ -84,6 +87,9 @@ public final class VerifyCommand implements Callable<Integer> {
       description = "How far a signed timestamp may be from the check time (default: 300).")
   private long tolerance;
 
+  /** Epoch seconds beyond the year 5000 are almost surely milliseconds. */
+  private static final long MILLISECONDS_THRESHOLD = 100_000_000_000L;
+
   @Override
   public Integer call() {
     SignatureScheme signatureScheme = signatureScheme();
@@ -92,7 +98,17 @@ public final class VerifyCommand implements Callable<Integer> {
       throw usageError("--tolerance must not be negative, got " + tolerance);
     }
 
+    if (at != null && at < 0) {
+      throw usageError("--at must be epoch seconds >= 0, got " + at);
+    }
+    if (at != null && at > MILLISECONDS_THRESHOLD) {
+      throw usageError("--at " + at + " looks like milliseconds; give epoch seconds");
+    }
+
     String secret = secret();
+    if (secret.isEmpty()) {
+      throw usageError("--secret-file " + secretFile + " is empty");
+    }
     byte[] bodyBytes = read(body, "--body");
     Instant now = at == null ? Instant.now() : Instant.ofEpochSecond(at);
 

@@ -5,6 +5,7 @@ import dev.sluice.auth.webhook.SignatureScheme;
 import dev.sluice.auth.webhook.WebhookSigning;
 import dev.sluice.envelope.IdempotencyKeys;
 import dev.sluice.json.Json;
+import dev.sluice.local.http.WebhookEndpoint;
 import dev.sluice.local.runner.LocalRun;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -63,7 +64,8 @@ public final class Demo {
 
   private Map<DemoScenario.Input, Tracked> send(LocalRun run, DemoScenario scenario, Path folder)
       throws IOException, InterruptedException {
-    out.printf("Sending %d webhooks to %s%n", scenario.inputs().size(), run.webhookUrl("..."));
+    int count = scenario.inputs().size();
+    out.printf("Sending %d webhook%s to %s%n", count, count == 1 ? "" : "s", run.webhookUrl("..."));
     Map<DemoScenario.Input, Tracked> tracked = new LinkedHashMap<>();
     SignatureScheme scheme = SignatureScheme.fromName(run.definition().trigger().scheme());
 
@@ -76,8 +78,14 @@ public final class Demo {
       String target = input.path() == null ? scenario.integration() : input.path();
 
       HttpResponse<String> response = run.post(target, headers, body);
-      String key = IdempotencyKeys.of(scenario.integration(), sourceEventId(body));
-      tracked.put(input, new Tracked(response.statusCode(), key));
+      String correlationId =
+          response.headers().firstValue(WebhookEndpoint.REQUEST_ID_HEADER).orElse("");
+      tracked.put(
+          input,
+          new Tracked(
+              response.statusCode(),
+              correlationId,
+              idempotencyKey(scenario.integration(), response)));
       out.printf("  %-44s -> HTTP %d%n", input.name(), response.statusCode());
       out.flush();
     }
@@ -101,11 +109,13 @@ public final class Demo {
       LocalRun run, Map<DemoScenario.Input, Tracked> tracked, Duration timeout)
       throws InterruptedException {
     long accepted = tracked.values().stream().filter(Tracked::accepted).count();
-    out.printf(
-        "Waiting for %d accepted webhooks to reach their end (retries wait for the queue's"
-            + " visibility timeout)%n",
-        accepted);
-    out.flush();
+    if (accepted > 0) {
+      out.printf(
+          "Waiting for %d accepted webhook%s to reach %s end (retries wait for the queue's"
+              + " visibility timeout)%n",
+          accepted, accepted == 1 ? "" : "s", accepted == 1 ? "its" : "their");
+      out.flush();
+    }
 
     Instant deadline = Instant.now().plus(timeout);
     List<Outcome> outcomes = locate(run, tracked);
@@ -149,7 +159,8 @@ public final class Demo {
                 Outcome.Place.REJECTED,
                 "HTTP " + sent.status(),
                 expected,
-                expected == Outcome.Place.REJECTED && statusAsExpected));
+                expected == Outcome.Place.REJECTED && statusAsExpected,
+                sent.correlationId()));
         continue;
       }
 
@@ -163,7 +174,8 @@ public final class Demo {
                 Outcome.Place.DELIVERED,
                 delivered + " delivery, " + calls.size() + " call(s) to the target",
                 expected,
-                expected == Outcome.Place.DELIVERED && delivered == 1));
+                expected == Outcome.Place.DELIVERED && delivered == 1,
+                sent.correlationId()));
       } else if (stopped != null) {
         Outcome.Place place =
             stopped.quarantined() ? Outcome.Place.QUARANTINED : Outcome.Place.DEAD_LETTERED;
@@ -173,24 +185,39 @@ public final class Demo {
                 place,
                 stopped.reason() == null ? "moved by SQS redrive" : stopped.reason(),
                 expected,
-                place == expected));
+                place == expected,
+                sent.correlationId()));
       } else {
-        outcomes.add(new Outcome(input.name(), Outcome.Place.IN_FLIGHT, "", expected, false));
+        outcomes.add(
+            new Outcome(
+                input.name(),
+                Outcome.Place.IN_FLIGHT,
+                "accepted, but no end reached yet",
+                expected,
+                false,
+                sent.correlationId()));
       }
     }
     return outcomes;
   }
 
-  private static String sourceEventId(byte[] body) {
+  /**
+   * The idempotency key of an accepted webhook, from the source event id ingress reported: the key
+   * every downstream message and target call carries.
+   */
+  private static String idempotencyKey(String integration, HttpResponse<String> response) {
+    if (response.statusCode() != 202) {
+      return "";
+    }
     try {
-      JsonNode json = Json.mapper().readTree(body);
-      return json.path("id").asText(UUID.randomUUID().toString());
+      JsonNode body = Json.mapper().readTree(response.body());
+      return IdempotencyKeys.of(integration, body.path("sourceEventId").asText());
     } catch (IOException e) {
-      return UUID.randomUUID().toString();
+      throw new IllegalStateException("ingress answered 202 with a body that is not JSON", e);
     }
   }
 
-  private record Tracked(int status, String key) {
+  private record Tracked(int status, String correlationId, String key) {
     boolean accepted() {
       return status == 202;
     }

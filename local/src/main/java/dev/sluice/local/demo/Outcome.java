@@ -10,9 +10,15 @@ import java.util.Locale;
  * @param detail the HTTP status, the reason or the number of deliveries
  * @param expected where it should have ended
  * @param asExpected whether it ended there, with the expected status and exactly one delivery
+ * @param correlationId the id ingress gave the request; log lines about it carry the same id
  */
 public record Outcome(
-    String input, Place place, String detail, Place expected, boolean asExpected) {
+    String input,
+    Place place,
+    String detail,
+    Place expected,
+    boolean asExpected,
+    String correlationId) {
 
   /** The final places an input can reach, and the one state that is not final. */
   public enum Place {

@@ -32,6 +32,9 @@ public final class WebhookEndpoint implements AutoCloseable {
 
   private static final String PREFIX = "/webhooks/";
 
+  /** The response header carrying the request id, which is also the correlation id. */
+  public static final String REQUEST_ID_HEADER = "apigw-requestid";
+
   private final HttpServer server;
   private final Map<String, RequestStreamHandler> ingressByIntegration;
 
@@ -69,14 +72,20 @@ public final class WebhookEndpoint implements AutoCloseable {
       String path = exchange.getRequestURI().getRawPath();
       String integration = path.startsWith(PREFIX) ? path.substring(PREFIX.length()) : "";
       RequestStreamHandler ingress = ingressByIntegration.get(integration);
+      String requestId = UUID.randomUUID().toString();
       HttpResponseEvent response =
-          ingress == null ? IngressResponses.notFound() : invoke(ingress, exchange, integration);
+          ingress == null
+              ? IngressResponses.notFound()
+              : invoke(ingress, exchange, integration, requestId);
+      // API Gateway names each request in this header; ingress uses the id as correlation id.
+      exchange.getResponseHeaders().add(REQUEST_ID_HEADER, requestId);
       respond(exchange, response);
     }
   }
 
   private static HttpResponseEvent invoke(
-      RequestStreamHandler ingress, HttpExchange exchange, String integration) throws IOException {
+      RequestStreamHandler ingress, HttpExchange exchange, String integration, String requestId)
+      throws IOException {
     byte[] body = exchange.getRequestBody().readAllBytes();
     Map<String, String> headers = new TreeMap<>();
     exchange
@@ -85,7 +94,6 @@ public final class WebhookEndpoint implements AutoCloseable {
             (name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
 
     boolean text = isText(headers.get("content-type"));
-    String requestId = UUID.randomUUID().toString();
     HttpRequestEvent event =
         new HttpRequestEvent(
             "2.0",

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.json.Json;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,6 +58,31 @@ class InvokeCommandTest {
   }
 
   @Test
+  void invoke_whenIntegrationUnknown_isAUsageErrorListingTheKnownOnes() {
+    int exit = run("invoke", "no-such-integration", "--event", event("invoice-paid"));
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("no integration 'no-such-integration'")
+        .contains("stripe-invoice-to-accounting")
+        .doesNotContain("Exception");
+  }
+
+  @Test
+  void invoke_whenEventHasNoIdField_stillFindsWhereItEnded() throws Exception {
+    // Without a top-level id, ingress names the event by a hash of its body.
+    Path event = Files.createTempFile("github-shaped", ".json");
+    Files.writeString(event, "{\"action\":\"opened\",\"issue\":{\"number\":1}}");
+
+    int exit = run("invoke", "stripe-invoice-to-accounting", "--event", event.toString());
+
+    JsonNode result = Json.mapper().readTree(out.toString());
+    assertThat(exit).isEqualTo(1);
+    assertThat(result.get("outcome").asText()).isEqualTo("quarantined");
+    assertThat(result.get("correlationId").asText()).isNotBlank();
+  }
+
+  @Test
   void invoke_whenEventFileMissing_isAUsageError() {
     int exit = run("invoke", "stripe-invoice-to-accounting", "--event", "no-such-file.json");
 
@@ -80,7 +106,7 @@ class InvokeCommandTest {
   }
 
   private int run(String... args) {
-    CommandLine command = new CommandLine(new SluiceCommand());
+    CommandLine command = SluiceCommand.commandLine();
     command.setOut(new PrintWriter(out, true));
     command.setErr(new PrintWriter(err, true));
     return command.execute(args);
