@@ -89,7 +89,7 @@ class SecretsManagerSecretStoreEmulatorTest {
             .orElseThrow();
 
     // The last step of a rotation: AWSCURRENT moves to the pending version.
-    // https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_lambda-functions.html
+    // https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets.html
     client.updateSecretVersionStage(
         r ->
             r.secretId(name)
