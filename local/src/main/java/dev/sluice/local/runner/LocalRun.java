@@ -131,7 +131,11 @@ public final class LocalRun implements AutoCloseable {
       sqs.close();
       embedded.ifPresent(EmbeddedSqs::close);
       throw new IllegalStateException(
-          "could not create the queues at " + sqsEndpoint + ": " + e.getMessage(), e);
+          "could not create the queues at "
+              + sqsEndpoint
+              + " (is the endpoint running and reachable?): "
+              + e.getMessage(),
+          e);
     }
     WebhookEndpoint endpoint =
         WebhookEndpoint.start(Map.of(integration, chain.ingress()::handleRequest));
