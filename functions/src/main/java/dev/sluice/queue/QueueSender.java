@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -24,6 +25,14 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
  *
  * <p>Sizes are checked in UTF-8 bytes of the body plus every attribute's name, type and value, as
  * SQS counts them, so an oversized message fails here with a clear error instead of at SQS.
+ *
+ * <p>A FIFO queue (its URL ends in {@code .fifo}) needs a message group and a de-duplication id on
+ * every send. The group is the envelope's correlation id, so what one trigger caused stays in order
+ * while other triggers go on. Envelopes moving on to the next step are de-duplicated on their
+ * idempotency key, so a webhook the SaaS sends twice within SQS's five-minute window is queued
+ * once. Parked messages (quarantine, dead letters) get a fresh id: a record parked again after a
+ * redrive must never be dropped as a duplicate. The rules for both ids:
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html
  */
 public final class QueueSender {
 
@@ -32,6 +41,8 @@ public final class QueueSender {
 
   private static final int MAX_BATCH_ENTRIES = 10;
   private static final String STRING = "String";
+  private static final String FIFO_SUFFIX = ".fifo";
+  private static final String UNREADABLE_GROUP = "unreadable";
 
   private final SqsClient sqs;
 
@@ -57,14 +68,19 @@ public final class QueueSender {
     Map<String, MessageAttributeValue> attributes = attributes(envelope, extraAttributes);
     requireFits(body, attributes);
 
+    SendMessageRequest.Builder request =
+        SendMessageRequest.builder()
+            .queueUrl(queueUrl)
+            .messageBody(body)
+            .messageAttributes(attributes);
+    if (isFifo(queueUrl)) {
+      request
+          .messageGroupId(groupId(envelope))
+          .messageDeduplicationId(deduplicationId(envelope, extraAttributes));
+    }
+
     try {
-      return sqs.sendMessage(
-              SendMessageRequest.builder()
-                  .queueUrl(queueUrl)
-                  .messageBody(body)
-                  .messageAttributes(attributes)
-                  .build())
-          .messageId();
+      return sqs.sendMessage(request.build()).messageId();
     } catch (SdkException e) {
       throw new QueueWriteException("could not write to queue " + queueName(queueUrl), e);
     }
@@ -78,10 +94,18 @@ public final class QueueSender {
    */
   public String sendRaw(String queueUrl, String body, Map<String, String> attributes) {
     Map<String, MessageAttributeValue> values = stringAttributes(attributes);
+    SendMessageRequest.Builder request =
+        SendMessageRequest.builder().queueUrl(queueUrl).messageBody(body).messageAttributes(values);
+    if (isFifo(queueUrl)) {
+      // No envelope, so no correlation id: one group per integration, and never de-duplicated.
+      String group = attributes.get(MessageAttributes.INTEGRATION);
+      request
+          .messageGroupId(group == null || group.isEmpty() ? UNREADABLE_GROUP : group)
+          .messageDeduplicationId(UUID.randomUUID().toString());
+    }
 
     try {
-      return sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(body).messageAttributes(values))
-          .messageId();
+      return sqs.sendMessage(request.build()).messageId();
     } catch (SdkException e) {
       throw new QueueWriteException("could not write to queue " + queueName(queueUrl), e);
     }
@@ -119,12 +143,17 @@ public final class QueueSender {
 
       String entryId = "e" + entryIdToKey.size();
       entryIdToKey.put(entryId, item.getKey());
-      batch.add(
+      SendMessageBatchRequestEntry.Builder entry =
           SendMessageBatchRequestEntry.builder()
               .id(entryId)
               .messageBody(body)
-              .messageAttributes(attributes)
-              .build());
+              .messageAttributes(attributes);
+      if (isFifo(queueUrl)) {
+        entry
+            .messageGroupId(groupId(item.getValue()))
+            .messageDeduplicationId(deduplicationId(item.getValue(), extraAttributes));
+      }
+      batch.add(entry.build());
       batchBytes += size;
     }
     flush(queueUrl, batch, entryIdToKey, failures);
@@ -153,6 +182,28 @@ public final class QueueSender {
       batch.forEach(entry -> failures.put(entryIdToKey.get(entry.id()), reason));
     }
     batch.clear();
+  }
+
+  /** FIFO queue names end in {@code .fifo}, and so do their URLs. */
+  static boolean isFifo(String queueUrl) {
+    return queueUrl.endsWith(FIFO_SUFFIX);
+  }
+
+  /** What one trigger caused shares a group: ordered among itself, parallel to the rest. */
+  static String groupId(Envelope envelope) {
+    return firstPresent(envelope.correlationId(), envelope.messageId());
+  }
+
+  /** The idempotency key on the way forward; a fresh id when parking, so nothing is dropped. */
+  static String deduplicationId(Envelope envelope, Map<String, String> extraAttributes) {
+    if (!extraAttributes.isEmpty()) {
+      return UUID.randomUUID().toString();
+    }
+    return firstPresent(envelope.idempotencyKey(), envelope.messageId());
+  }
+
+  private static String firstPresent(String preferred, String fallback) {
+    return preferred == null || preferred.isEmpty() ? fallback : preferred;
   }
 
   /** The routing attributes of an envelope plus the caller's extra ones. */

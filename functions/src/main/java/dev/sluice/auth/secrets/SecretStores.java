@@ -18,6 +18,9 @@ public final class SecretStores {
       return new FileSecretStore(settings.secretsFile().get());
     }
     return new SecretsManagerSecretStore(
-        AwsClients.secretsManager(settings), settings.secretCacheTtl(), Clock.systemUTC());
+        AwsClients.secretsManager(settings),
+        settings.integration(),
+        settings.secretCacheTtl(),
+        Clock.systemUTC());
   }
 }

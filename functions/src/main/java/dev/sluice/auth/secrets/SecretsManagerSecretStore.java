@@ -12,16 +12,22 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
  */
 public final class SecretsManagerSecretStore implements SecretStore {
 
+  private static final String AWSCURRENT = "AWSCURRENT";
+
   private final SecretsManagerClient client;
+  private final String integration;
   private final CachingSecretStore cache;
 
   /**
    * @param client a Secrets Manager client (see {@code AwsClients.secretsManager})
+   * @param integration the integration whose secrets these are, named in errors
    * @param ttl how long a value is reused before it is read again
    * @param clock the clock the cache is aged against
    */
-  public SecretsManagerSecretStore(SecretsManagerClient client, Duration ttl, Clock clock) {
+  public SecretsManagerSecretStore(
+      SecretsManagerClient client, String integration, Duration ttl, Clock clock) {
     this.client = client;
+    this.integration = integration;
     this.cache = new CachingSecretStore(this::read, ttl, clock);
   }
 
@@ -38,12 +44,19 @@ public final class SecretsManagerSecretStore implements SecretStore {
   private String read(String secretId) {
     GetSecretValueResponse response;
     try {
-      response = client.getSecretValue(r -> r.secretId(secretId));
+      // AWSCURRENT only, so a value staged as AWSPENDING is never used before rotation finishes.
+      // It is the API's default, asked for explicitly because moto 5 answers a request without a
+      // stage with the version last put, even after UpdateSecretVersionStage moved AWSCURRENT.
+      // https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html
+      response = client.getSecretValue(r -> r.secretId(secretId).versionStage(AWSCURRENT));
     } catch (ResourceNotFoundException e) {
       throw new SecretNotFoundException(
           "secret '"
               + secretId
-              + "' not found: create it with aws secretsmanager create-secret --name '"
+              + "' of integration '"
+              + integration
+              + "' not found in Secrets Manager: create it with"
+              + " aws secretsmanager create-secret --name '"
               + secretId
               + "' --secret-string file://secret.json (or correct the name in integration.yaml)",
           e);
@@ -53,6 +66,8 @@ public final class SecretsManagerSecretStore implements SecretStore {
       throw new SecretNotFoundException(
           "secret '"
               + secretId
+              + "' of integration '"
+              + integration
               + "' holds no SecretString: store the value as text with aws secretsmanager"
               + " put-secret-value --secret-id '"
               + secretId

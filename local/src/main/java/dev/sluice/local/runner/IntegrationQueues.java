@@ -2,6 +2,7 @@ package dev.sluice.local.runner;
 
 import dev.sluice.definition.IntegrationDefinition;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -30,7 +31,15 @@ public record IntegrationQueues(
    */
   public static IntegrationQueues create(
       SqsClient sqs, IntegrationDefinition definition, Duration visibilityTimeout) {
-    String prefix = definition.name();
+    return create(sqs, definition, definition.name(), visibilityTimeout);
+  }
+
+  /**
+   * Creates (or finds) the queues of an integration under a name prefix of the caller's choice, so
+   * that runs against a shared endpoint do not meet each other's queues.
+   */
+  public static IntegrationQueues create(
+      SqsClient sqs, IntegrationDefinition definition, String prefix, Duration visibilityTimeout) {
     int maxReceiveCount = definition.queues().maxReceiveCountOrDefault();
     String retention = String.valueOf(definition.queues().retentionHoursOrDefault() * 3600);
 
@@ -50,6 +59,11 @@ public record IntegrationQueues(
             consumerAttributes(sqs, deliverDlq, maxReceiveCount, visibilityTimeout),
             retention);
     return new IntegrationQueues(ingest, ingestDlq, deliver, deliverDlq, quarantine);
+  }
+
+  /** Every queue, consumers first, so none is deleted while it is a redrive target. */
+  public List<String> all() {
+    return List.of(ingest, deliver, ingestDeadLetter, deliverDeadLetter, quarantine);
   }
 
   private static Map<QueueAttributeName, String> consumerAttributes(

@@ -53,8 +53,26 @@ public final class LocalChain implements AutoCloseable {
       SecretStore secrets,
       String integration,
       Duration visibilityTimeout) {
+    return start(sqs, endpoint, catalog, secrets, integration, integration, visibilityTimeout);
+  }
+
+  /**
+   * Creates the integration's queues, named with {@code queuePrefix}, and starts its consumers.
+   *
+   * @param endpoint the SQS endpoint the handlers talk to
+   * @param visibilityTimeout how long a failed record stays invisible before it is retried
+   */
+  public static LocalChain start(
+      SqsClient sqs,
+      URI endpoint,
+      DefinitionCatalog catalog,
+      SecretStore secrets,
+      String integration,
+      String queuePrefix,
+      Duration visibilityTimeout) {
     IntegrationDefinition definition = catalog.load(integration);
-    IntegrationQueues queues = IntegrationQueues.create(sqs, definition, visibilityTimeout);
+    IntegrationQueues queues =
+        IntegrationQueues.create(sqs, definition, queuePrefix, visibilityTimeout);
 
     Map<String, String> env = new HashMap<>();
     env.put(Settings.INTEGRATION, integration);

@@ -10,7 +10,9 @@ import dev.sluice.local.sqs.EmbeddedSqs;
 import dev.sluice.local.standin.StandIns;
 import dev.sluice.settings.Settings;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -20,10 +22,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -36,6 +46,12 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * Used by {@code sluice demo} and {@code sluice invoke}.
  */
 public final class LocalRun implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LocalRun.class);
+
+  // The embedded queue, and emulators on this machine, accept any signature.
+  private static final AwsCredentialsProvider LOCAL_CREDENTIALS =
+      StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
 
   private final Optional<EmbeddedSqs> embeddedSqs;
   private final SqsClient sqs;
@@ -86,6 +102,13 @@ public final class LocalRun implements AutoCloseable {
     URI sqsEndpoint = awsEndpoint.orElseGet(() -> embedded.get().endpoint());
     SqsClient sqs = sqsClient(sqsEndpoint, awsEndpoint.isPresent());
 
+    // On a shared endpoint, each run gets queues of its own: earlier runs' messages cannot mix
+    // with this run's outcomes, and queues a deployment owns are never touched.
+    String queuePrefix =
+        awsEndpoint.isPresent()
+            ? integration + "-local-" + UUID.randomUUID().toString().substring(0, 8)
+            : integration;
+
     StandIns standIns = StandIns.start(integrations, integration);
     DefinitionCatalog catalog =
         DefinitionCatalog.folder(integrations).withHostRedirects(standIns.redirectsFor(definition));
@@ -98,8 +121,22 @@ public final class LocalRun implements AutoCloseable {
                     Settings.SECRETS_FILE,
                     secretsFile.toString())));
 
-    LocalChain chain =
-        LocalChain.start(sqs, sqsEndpoint, catalog, secrets, integration, visibilityTimeout);
+    LocalChain chain;
+    try {
+      chain =
+          LocalChain.start(
+              sqs, sqsEndpoint, catalog, secrets, integration, queuePrefix, visibilityTimeout);
+    } catch (SdkException e) {
+      standIns.close();
+      sqs.close();
+      embedded.ifPresent(EmbeddedSqs::close);
+      throw new IllegalStateException(
+          "could not create the queues at "
+              + sqsEndpoint
+              + " (is the endpoint running and reachable?): "
+              + e.getMessage(),
+          e);
+    }
     WebhookEndpoint endpoint =
         WebhookEndpoint.start(Map.of(integration, chain.ingress()::handleRequest));
     return new LocalRun(embedded, sqs, standIns, chain, endpoint, webhookSecret);
@@ -211,11 +248,8 @@ public final class LocalRun implements AutoCloseable {
   }
 
   private static SqsClient sqsClient(URI endpoint, boolean external) {
-    // The embedded queue accepts any signature; an external endpoint gets the usual chain.
     AwsCredentialsProvider credentials =
-        external
-            ? DefaultCredentialsProvider.builder().build()
-            : StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+        external ? externalCredentials(endpoint) : LOCAL_CREDENTIALS;
     return SqsClient.builder()
         .httpClient(UrlConnectionHttpClient.builder().build())
         .endpointOverride(endpoint)
@@ -224,12 +258,71 @@ public final class LocalRun implements AutoCloseable {
         .build();
   }
 
+  /**
+   * The credentials for an endpoint the user named: the SDK's default chain (variables {@code
+   * AWS_ACCESS_KEY_ID} and {@code AWS_SECRET_ACCESS_KEY}, a profile, a role). An emulator on this
+   * machine accepts any signature, so without credentials in the environment a loopback endpoint
+   * gets placeholder keys instead of a lookup that fails; any other endpoint gets a clear error.
+   *
+   * @throws IllegalStateException when a remote endpoint is named and no credentials are found
+   */
+  static AwsCredentialsProvider externalCredentials(URI endpoint) {
+    if (isLoopback(endpoint)) {
+      AwsCredentialsProvider fromEnvironment =
+          AwsCredentialsProviderChain.of(
+              SystemPropertyCredentialsProvider.create(),
+              EnvironmentVariableCredentialsProvider.create());
+      try {
+        fromEnvironment.resolveCredentials();
+        return fromEnvironment;
+      } catch (SdkClientException e) {
+        LOG.info(
+            "no AWS credentials set; using placeholder keys for the local endpoint {}", endpoint);
+        return LOCAL_CREDENTIALS;
+      }
+    }
+
+    DefaultCredentialsProvider chain = DefaultCredentialsProvider.builder().build();
+    try {
+      chain.resolveCredentials();
+      return chain;
+    } catch (SdkClientException e) {
+      throw new IllegalStateException(
+          "no AWS credentials for "
+              + endpoint
+              + ": set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE)",
+          e);
+    }
+  }
+
+  private static boolean isLoopback(URI endpoint) {
+    try {
+      return InetAddress.getByName(endpoint.getHost()).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
   @Override
   public void close() {
     endpoint.close();
     chain.close();
     standIns.close();
+    if (embeddedSqs.isEmpty()) {
+      deleteQueues();
+    }
     sqs.close();
     embeddedSqs.ifPresent(EmbeddedSqs::close);
+  }
+
+  /** Removes this run's queues from an endpoint that outlives it; what is left is only logged. */
+  private void deleteQueues() {
+    for (String queue : chain.queues().all()) {
+      try {
+        sqs.deleteQueue(r -> r.queueUrl(queue));
+      } catch (SdkException e) {
+        LOG.warn("queue {} not deleted: {}", queue, e.getMessage());
+      }
+    }
   }
 }
