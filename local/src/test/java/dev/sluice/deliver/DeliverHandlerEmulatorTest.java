@@ -17,6 +17,7 @@ import dev.sluice.envelope.EnvelopeCodec;
 import dev.sluice.envelope.MessageAttributes;
 import dev.sluice.json.Json;
 import dev.sluice.local.runner.EventSourceMapping;
+import dev.sluice.queue.QueueDepth;
 import dev.sluice.queue.QueueSender;
 import dev.sluice.settings.Settings;
 import dev.sluice.testsupport.AwsEmulator;
@@ -140,7 +141,7 @@ class DeliverHandlerEmulatorTest {
 
     try (EventSourceMapping mapping =
         new EventSourceMapping(sqs, deliverQueue, "deliver", handler(sender), 10)) {
-      await().atMost(PATIENCE).until(() -> depth(deliverQueue) == 0);
+      await().atMost(PATIENCE).until(() -> QueueDepth.of(sqs, deliverQueue) == 0);
     }
 
     // The good record went once; the broken one came back after each visibility timeout.
@@ -188,20 +189,6 @@ class DeliverHandlerEmulatorTest {
                     .visibilityTimeout(30)
                     .messageAttributeNames("All"))
         .messages();
-  }
-
-  private static int depth(String queue) {
-    Map<QueueAttributeName, String> attributes =
-        sqs.getQueueAttributes(
-                r ->
-                    r.queueUrl(queue)
-                        .attributeNames(
-                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
-            .attributes();
-    return Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
-        + Integer.parseInt(
-            attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
   }
 
   private static Envelope envelope(String id) {

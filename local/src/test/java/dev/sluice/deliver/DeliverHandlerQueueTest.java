@@ -21,8 +21,10 @@ import dev.sluice.events.SqsBatchResponse;
 import dev.sluice.events.SqsEvent;
 import dev.sluice.json.Json;
 import dev.sluice.local.sqs.EmbeddedSqs;
+import dev.sluice.queue.QueueDepth;
 import dev.sluice.queue.QueueSender;
 import dev.sluice.settings.Settings;
+import dev.sluice.testsupport.AwsEmulator;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,14 +43,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The deliver handler between real queues (ElasticMQ) and a WireMock target. Each invocation is
@@ -75,14 +72,7 @@ class DeliverHandlerQueueTest {
   @BeforeAll
   static void startQueues() {
     embeddedSqs = EmbeddedSqs.start();
-    sqs =
-        SqsClient.builder()
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-            .endpointOverride(embeddedSqs.endpoint())
-            .httpClient(UrlConnectionHttpClient.create())
-            .build();
+    sqs = AwsEmulator.at(embeddedSqs.endpoint()).sqs();
   }
 
   @AfterAll
@@ -142,8 +132,8 @@ class DeliverHandlerQueueTest {
             .withHeader("X-API-Key", equalTo("key-current"))
             .withHeader("Content-Type", equalTo("application/json"))
             .withRequestBody(equalToJson("{\"invoiceNumber\": \"INV-1\", \"total\": 12.50}")));
-    assertThat(depth(deliverQueue)).isZero();
-    assertThat(depth(deadLetterQueue)).isZero();
+    assertThat(QueueDepth.of(sqs, deliverQueue)).isZero();
+    assertThat(QueueDepth.of(sqs, deadLetterQueue)).isZero();
   }
 
   @Test
@@ -164,7 +154,7 @@ class DeliverHandlerQueueTest {
     assertThat(dead.messageAttributes().get(MessageAttributes.STAGE).stringValue())
         .isEqualTo("deliver");
     assertThat(Json.mapper().readTree(dead.body())).isEqualTo(Json.mapper().readTree(body));
-    assertThat(depth(deliverQueue)).isZero();
+    assertThat(QueueDepth.of(sqs, deliverQueue)).isZero();
   }
 
   @Test
@@ -182,7 +172,7 @@ class DeliverHandlerQueueTest {
     String reason =
         receiveOne(deadLetterQueue).messageAttributes().get(MessageAttributes.REASON).stringValue();
     assertThat(reason).startsWith("target answered 422 (").doesNotContain("INV-1");
-    assertThat(depth(deliverQueue)).isZero();
+    assertThat(QueueDepth.of(sqs, deliverQueue)).isZero();
   }
 
   @Test
@@ -196,8 +186,8 @@ class DeliverHandlerQueueTest {
     SqsBatchResponse response = invokeOnce(handler);
 
     assertThat(response.batchItemFailures()).isEmpty();
-    assertThat(depth(deliverQueue)).isZero();
-    assertThat(depth(deadLetterQueue)).isZero();
+    assertThat(QueueDepth.of(sqs, deliverQueue)).isZero();
+    assertThat(QueueDepth.of(sqs, deadLetterQueue)).isZero();
   }
 
   @Test
@@ -223,7 +213,7 @@ class DeliverHandlerQueueTest {
     assertThat(requests)
         .extracting(request -> request.getHeader("X-API-Key"))
         .containsExactly("key-current", "key-rotated");
-    assertThat(depth(deliverQueue)).isZero();
+    assertThat(QueueDepth.of(sqs, deliverQueue)).isZero();
   }
 
   @Test
@@ -235,7 +225,7 @@ class DeliverHandlerQueueTest {
     SqsBatchResponse response = invokeOnce(handler(missingQueue, new FileSecretStore(secretsFile)));
 
     assertThat(response.batchItemFailures()).hasSize(1);
-    await().atMost(Duration.ofSeconds(5)).until(() -> depth(deliverQueue) == 1);
+    await().atMost(Duration.ofSeconds(5)).until(() -> QueueDepth.of(sqs, deliverQueue) == 1);
   }
 
   @Test
@@ -336,20 +326,6 @@ class DeliverHandlerQueueTest {
             .messages();
     assertThat(messages).hasSize(1);
     return messages.get(0);
-  }
-
-  private int depth(String queueUrl) {
-    Map<QueueAttributeName, String> attributes =
-        sqs.getQueueAttributes(
-                r ->
-                    r.queueUrl(queueUrl)
-                        .attributeNames(
-                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
-            .attributes();
-    return Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
-        + Integer.parseInt(
-            attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
   }
 
   private void writeSecret(String key) throws Exception {

@@ -16,6 +16,7 @@ import dev.sluice.json.Json;
 import dev.sluice.local.sqs.EmbeddedSqs;
 import dev.sluice.queue.QueueSender;
 import dev.sluice.settings.Settings;
+import dev.sluice.testsupport.AwsEmulator;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -35,10 +36,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -61,14 +58,7 @@ class IngressHandlerQueueTest {
   @BeforeAll
   static void startSqs() {
     embeddedSqs = EmbeddedSqs.start();
-    sqs =
-        SqsClient.builder()
-            .endpointOverride(embeddedSqs.endpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-            .httpClient(UrlConnectionHttpClient.builder().build())
-            .build();
+    sqs = AwsEmulator.at(embeddedSqs.endpoint()).sqs();
   }
 
   @AfterAll

@@ -7,6 +7,7 @@ import dev.sluice.envelope.Envelope;
 import dev.sluice.envelope.EnvelopeCodec;
 import dev.sluice.json.Json;
 import dev.sluice.local.sqs.EmbeddedSqs;
+import dev.sluice.testsupport.AwsEmulator;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,10 +17,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -32,14 +29,7 @@ class QueueSenderQueueTest {
   @BeforeAll
   static void startSqs() {
     embeddedSqs = EmbeddedSqs.start();
-    sqs =
-        SqsClient.builder()
-            .endpointOverride(embeddedSqs.endpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-            .httpClient(UrlConnectionHttpClient.create())
-            .build();
+    sqs = AwsEmulator.at(embeddedSqs.endpoint()).sqs();
   }
 
   @AfterAll

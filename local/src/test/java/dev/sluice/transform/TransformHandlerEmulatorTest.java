@@ -14,6 +14,7 @@ import dev.sluice.events.SqsBatchResponse;
 import dev.sluice.events.SqsEvent;
 import dev.sluice.json.Json;
 import dev.sluice.local.runner.EventSourceMapping;
+import dev.sluice.queue.QueueDepth;
 import dev.sluice.queue.QueueSender;
 import dev.sluice.settings.Settings;
 import dev.sluice.testsupport.AwsEmulator;
@@ -91,7 +92,7 @@ class TransformHandlerEmulatorTest {
     sender.sendRaw(ingest, "not an envelope", Map.of());
 
     try (EventSourceMapping mapping = mapping(ingest, deliver)) {
-      await().atMost(PATIENCE).until(() -> depth(ingest) == 0);
+      await().atMost(PATIENCE).until(() -> QueueDepth.of(sqs, ingest) == 0);
     }
 
     assertThat(receiveAll(deliver))
@@ -141,7 +142,7 @@ class TransformHandlerEmulatorTest {
     sender.send(ingest, envelope, Map.of());
 
     try (EventSourceMapping mapping = mapping(ingest, ingest.replace("ingest-", "missing-"))) {
-      await().atMost(PATIENCE).until(() -> depth(deadLetter) == 1);
+      await().atMost(PATIENCE).until(() -> QueueDepth.of(sqs, deadLetter) == 1);
       assertThat(mapping.invocations()).isGreaterThanOrEqualTo(MAX_RECEIVE_COUNT);
     }
 
@@ -154,7 +155,7 @@ class TransformHandlerEmulatorTest {
             tuple(MessageAttributes.MESSAGE_ID, envelope.messageId()),
             tuple(MessageAttributes.CORRELATION_ID, envelope.correlationId()),
             tuple(MessageAttributes.IDEMPOTENCY_KEY, envelope.idempotencyKey()));
-    assertThat(depth(ingest)).isZero();
+    assertThat(QueueDepth.of(sqs, ingest)).isZero();
   }
 
   @Test
@@ -182,7 +183,7 @@ class TransformHandlerEmulatorTest {
     assertThat(receiveAll(quarantine))
         .extracting(Message::body)
         .containsExactly("b1 not an envelope");
-    assertThat(depth(ingest)).isEqualTo(2);
+    assertThat(QueueDepth.of(sqs, ingest)).isEqualTo(2);
   }
 
   @Test
@@ -335,21 +336,6 @@ class TransformHandlerEmulatorTest {
       }
       all.addAll(batch);
     }
-  }
-
-  /** Messages in the queue, visible or in flight. */
-  private static int depth(String queue) {
-    Map<QueueAttributeName, String> attributes =
-        sqs.getQueueAttributes(
-                r ->
-                    r.queueUrl(queue)
-                        .attributeNames(
-                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
-            .attributes();
-    return Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
-        + Integer.parseInt(
-            attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
   }
 
   private static String attribute(Message message, String name) {

@@ -13,8 +13,10 @@ import dev.sluice.events.SqsBatchResponse;
 import dev.sluice.events.SqsEvent;
 import dev.sluice.json.Json;
 import dev.sluice.local.sqs.EmbeddedSqs;
+import dev.sluice.queue.QueueDepth;
 import dev.sluice.queue.QueueSender;
 import dev.sluice.settings.Settings;
+import dev.sluice.testsupport.AwsEmulator;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -31,13 +33,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /** The transform handler against a real (embedded ElasticMQ) SQS: what lands on which queue. */
 class TransformHandlerQueueTest {
@@ -56,14 +53,7 @@ class TransformHandlerQueueTest {
   @BeforeAll
   static void startSqs() {
     embeddedSqs = EmbeddedSqs.start();
-    sqs =
-        SqsClient.builder()
-            .endpointOverride(embeddedSqs.endpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-            .httpClient(UrlConnectionHttpClient.create())
-            .build();
+    sqs = AwsEmulator.at(embeddedSqs.endpoint()).sqs();
     stripeEvent = fixture("stripe-invoice-paid-api-2020-03-02.json");
   }
 
@@ -102,7 +92,7 @@ class TransformHandlerQueueTest {
         .isEqualTo(input.correlationId());
     assertThat(attribute(delivered, MessageAttributes.IDEMPOTENCY_KEY))
         .isEqualTo(input.idempotencyKey());
-    assertThat(depth(quarantineQueueUrl)).isZero();
+    assertThat(QueueDepth.of(sqs, quarantineQueueUrl)).isZero();
   }
 
   @Test
@@ -121,7 +111,7 @@ class TransformHandlerQueueTest {
     assertThat(attribute(quarantined, MessageAttributes.REASON))
         .contains("/Invoices/0/Contact/EmailAddress: format email")
         .doesNotContain(CANARY);
-    assertThat(depth(deliverQueueUrl)).isZero();
+    assertThat(QueueDepth.of(sqs, deliverQueueUrl)).isZero();
   }
 
   @Test
@@ -185,7 +175,7 @@ class TransformHandlerQueueTest {
         .extracting(SqsBatchResponse.BatchItemFailure::itemIdentifier)
         .containsExactly(a1.messageId(), a2.messageId());
     assertThat(receiveOne(quarantineQueueUrl).body()).isEqualTo("b1 not an envelope");
-    assertThat(depth(quarantineQueueUrl)).isEqualTo(1);
+    assertThat(QueueDepth.of(sqs, quarantineQueueUrl)).isEqualTo(1);
   }
 
   @Test
@@ -263,21 +253,6 @@ class TransformHandlerQueueTest {
               return !received.isEmpty();
             });
     return received.get(0);
-  }
-
-  /** Messages in the queue, visible or in flight. */
-  private static int depth(String queueUrl) {
-    Map<QueueAttributeName, String> attributes =
-        sqs.getQueueAttributes(
-                r ->
-                    r.queueUrl(queueUrl)
-                        .attributeNames(
-                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
-            .attributes();
-    return Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
-        + Integer.parseInt(
-            attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
   }
 
   private static String attribute(Message message, String name) {

@@ -8,6 +8,7 @@ import dev.sluice.envelope.MessageAttributes;
 import dev.sluice.local.http.WebhookEndpoint;
 import dev.sluice.local.sqs.EmbeddedSqs;
 import dev.sluice.local.standin.StandIns;
+import dev.sluice.queue.QueueDepth;
 import dev.sluice.settings.Settings;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -38,7 +39,6 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * One integration running on this machine: SQS (embedded ElasticMQ unless an endpoint is given),
@@ -199,22 +199,8 @@ public final class LocalRun implements AutoCloseable {
 
   /** Records still waiting in, or being processed from, the ingest and deliver queues. */
   public int recordsInFlight() {
-    int total = 0;
-    for (String queue : List.of(chain.queues().ingest(), chain.queues().deliver())) {
-      Map<QueueAttributeName, String> attributes =
-          sqs.getQueueAttributes(
-                  r ->
-                      r.queueUrl(queue)
-                          .attributeNames(
-                              QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                              QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
-              .attributes();
-      total += Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
-      total +=
-          Integer.parseInt(
-              attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
-    }
-    return total;
+    return QueueDepth.of(sqs, chain.queues().ingest())
+        + QueueDepth.of(sqs, chain.queues().deliver());
   }
 
   /**

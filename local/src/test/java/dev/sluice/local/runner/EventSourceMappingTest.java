@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.events.SqsBatchResponse;
 import dev.sluice.json.Json;
 import dev.sluice.local.sqs.EmbeddedSqs;
+import dev.sluice.queue.QueueDepth;
+import dev.sluice.testsupport.AwsEmulator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,10 +19,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -40,14 +38,7 @@ class EventSourceMappingTest {
   @BeforeAll
   static void startSqs() {
     embeddedSqs = EmbeddedSqs.start();
-    sqs =
-        SqsClient.builder()
-            .endpointOverride(embeddedSqs.endpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-            .httpClient(UrlConnectionHttpClient.create())
-            .build();
+    sqs = AwsEmulator.at(embeddedSqs.endpoint()).sqs();
   }
 
   @AfterAll
@@ -77,7 +68,7 @@ class EventSourceMappingTest {
         .isEqualTo("test");
     assertThat(record.at("/messageAttributes/sluice-integration/dataType").asText())
         .isEqualTo("String");
-    assertThat(depth(queue)).isZero();
+    assertThat(QueueDepth.of(sqs, queue)).isZero();
   }
 
   @Test
@@ -104,7 +95,7 @@ class EventSourceMappingTest {
         };
 
     try (var mapping = new EventSourceMapping(sqs, queues[0], "fn", failing, 10)) {
-      await().atMost(PATIENCE).until(() -> depth(queues[1]) == 1);
+      await().atMost(PATIENCE).until(() -> QueueDepth.of(sqs, queues[1]) == 1);
     }
 
     Message dead =
@@ -113,7 +104,7 @@ class EventSourceMappingTest {
             .get(0);
     assertThat(dead.body()).isEqualTo("poison");
     assertThat(dead.messageAttributes().get("sluice-integration").stringValue()).isEqualTo("test");
-    assertThat(depth(queues[0])).isZero();
+    assertThat(QueueDepth.of(sqs, queues[0])).isZero();
   }
 
   /** A handler that records each event and reports the records with the given body as failed. */
@@ -195,19 +186,5 @@ class EventSourceMappingTest {
                             .dataType("String")
                             .stringValue("test")
                             .build())));
-  }
-
-  private static int depth(String queue) {
-    Map<QueueAttributeName, String> attributes =
-        sqs.getQueueAttributes(
-                r ->
-                    r.queueUrl(queue)
-                        .attributeNames(
-                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
-            .attributes();
-    return Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
-        + Integer.parseInt(
-            attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
   }
 }
