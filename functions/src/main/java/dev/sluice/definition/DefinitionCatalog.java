@@ -9,9 +9,11 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Finds integration definitions and the files next to them, either in a folder on disk (the
@@ -53,6 +55,29 @@ public final class DefinitionCatalog {
   /** Whether {@code name} could be an integration name at all (safe to use in a path). */
   public static boolean isValidName(String name) {
     return name != null && NAME.matcher(name).matches();
+  }
+
+  /**
+   * Names of the integrations in the folder (sub-folders holding a definition), sorted: what the
+   * CDK app makes one stack of each.
+   *
+   * @throws IllegalStateException for the classpath catalog, which cannot be listed
+   */
+  public List<String> names() {
+    Path root =
+        folder.orElseThrow(
+            () -> new IllegalStateException("the classpath catalog cannot list integrations"));
+
+    try (Stream<Path> children = Files.list(root)) {
+      return children
+          .filter(child -> Files.isRegularFile(child.resolve(DEFINITION_FILE)))
+          .map(child -> child.getFileName().toString())
+          .filter(DefinitionCatalog::isValidName)
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The definition, or empty when no integration of that name exists. */

@@ -160,10 +160,21 @@ public record IntegrationDefinition(
    * @param batchSize records per handler invocation
    * @param maxReceiveCount deliveries before a record is dead-lettered
    * @param retentionHours how long a record may wait in a queue (business data is not kept)
+   * @param reservedConcurrency how many instances of each of the integration's functions may run at
+   *     once in AWS (their reserved concurrency); it also caps how fast queues are drained
    */
-  public record Queues(Integer batchSize, Integer maxReceiveCount, Integer retentionHours) {
+  public record Queues(
+      Integer batchSize,
+      Integer maxReceiveCount,
+      Integer retentionHours,
+      Integer reservedConcurrency) {
 
-    static final Queues DEFAULTS = new Queues(10, 3, 24);
+    static final Queues DEFAULTS = new Queues(10, 3, 24, 5);
+
+    /** Settings without a concurrency limit of their own (the default applies). */
+    public Queues(Integer batchSize, Integer maxReceiveCount, Integer retentionHours) {
+      this(batchSize, maxReceiveCount, retentionHours, null);
+    }
 
     public int batchSizeOrDefault() {
       return batchSize == null ? 10 : batchSize;
@@ -175,6 +186,10 @@ public record IntegrationDefinition(
 
     public int retentionHoursOrDefault() {
       return retentionHours == null ? 24 : retentionHours;
+    }
+
+    public int reservedConcurrencyOrDefault() {
+      return reservedConcurrency == null ? 5 : reservedConcurrency;
     }
   }
 }

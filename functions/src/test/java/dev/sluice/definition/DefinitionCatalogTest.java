@@ -27,6 +27,32 @@ class DefinitionCatalogTest {
   }
 
   @Test
+  void names_listsTheFoldersHoldingADefinition(@TempDir Path folder) throws Exception {
+    Files.createDirectories(folder.resolve("b-second"));
+    Files.writeString(folder.resolve("b-second/integration.yaml"), "name: b-second\n");
+    Files.createDirectories(folder.resolve("a-first"));
+    Files.writeString(folder.resolve("a-first/integration.yaml"), "name: a-first\n");
+    Files.createDirectories(folder.resolve("not-an-integration"));
+
+    assertThat(DefinitionCatalog.folder(folder).names()).containsExactly("a-first", "b-second");
+  }
+
+  @Test
+  void queues_reservedConcurrency_isReadAndDefaults(@TempDir Path folder) throws Exception {
+    Files.createDirectories(folder.resolve("a"));
+    Files.writeString(
+        folder.resolve("a/integration.yaml"), "name: a\nqueues:\n  reservedConcurrency: 7\n");
+    Files.createDirectories(folder.resolve("b"));
+    Files.writeString(folder.resolve("b/integration.yaml"), "name: b\n");
+
+    DefinitionCatalog catalog = DefinitionCatalog.folder(folder);
+
+    assertThat(catalog.load("a").queues().reservedConcurrencyOrDefault()).isEqualTo(7);
+    assertThat(catalog.load("a").queues().batchSizeOrDefault()).isEqualTo(10);
+    assertThat(catalog.load("b").queues().reservedConcurrencyOrDefault()).isEqualTo(5);
+  }
+
+  @Test
   void classpath_holdsTheSameDefinitionAsTheFolder() {
     assertThat(DefinitionCatalog.classpath().load("stripe-invoice-to-accounting"))
         .isEqualTo(DefinitionCatalog.folder(INTEGRATIONS).load("stripe-invoice-to-accounting"));
