@@ -250,8 +250,9 @@ class IntegrationStackTest {
                       .as(id)
                       .endsWith(".jar"));
     }
-    assertThat(APP.outdir.toFile().list((dir, name) -> name.matches("asset\\..*\\.jar")))
-        .hasSize(1);
+    String[] assets = APP.outdir.toFile().list((dir, name) -> name.matches("asset\\..*\\.jar"));
+    assertThat(assets).hasSize(1);
+    assertThat(APP.outdir.resolve(assets[0])).hasSameBinaryContentAs(APP.layout.lambdaJar());
   }
 
   @Test
