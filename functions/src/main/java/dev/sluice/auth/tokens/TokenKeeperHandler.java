@@ -85,6 +85,9 @@ public final class TokenKeeperHandler implements RequestStreamHandler {
   /** The auth blocks of a definition that hold refresh tokens, by their path. */
   static Map<String, TargetAuth> refreshTokenBlocks(IntegrationDefinition definition) {
     Map<String, TargetAuth> blocks = new LinkedHashMap<>();
+    if (definition.source() != null && isRefreshToken(definition.source().auth())) {
+      blocks.put("source.auth", definition.source().auth());
+    }
     if (definition.target() != null && isRefreshToken(definition.target().auth())) {
       blocks.put("target.auth", definition.target().auth());
     }
