@@ -140,6 +140,13 @@ public final class DefinitionCatalog {
                 + definition.name()
                 + "'; the name must match its folder");
       }
+      if (definition.isScheduled()) {
+        definition.trigger().validateSchedule(name);
+        if (definition.source() == null || definition.source().url() == null) {
+          throw new InvalidDefinitionException(
+              name + ": a schedule trigger needs source.url (the API records are pulled from)");
+        }
+      }
       return definition;
     } catch (IOException e) {
       throw new InvalidDefinitionException(

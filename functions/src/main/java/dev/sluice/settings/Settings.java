@@ -14,6 +14,7 @@ import java.util.Optional;
  *
  * @param integration the integration this function serves
  * @param ingestQueueUrl queue between ingress or poll and transform
+ * @param pollQueueUrl queue of page tasks the poll function consumes and writes
  * @param deliverQueueUrl queue between transform and deliver
  * @param quarantineQueueUrl where records that fail the target checks go
  * @param deadLetterQueueUrl where deliver puts records that can never be delivered
@@ -25,6 +26,7 @@ import java.util.Optional;
 public record Settings(
     String integration,
     Optional<String> ingestQueueUrl,
+    Optional<String> pollQueueUrl,
     Optional<String> deliverQueueUrl,
     Optional<String> quarantineQueueUrl,
     Optional<String> deadLetterQueueUrl,
@@ -35,6 +37,7 @@ public record Settings(
 
   public static final String INTEGRATION = "SLUICE_INTEGRATION";
   public static final String INGEST_QUEUE_URL = "SLUICE_INGEST_QUEUE_URL";
+  public static final String POLL_QUEUE_URL = "SLUICE_POLL_QUEUE_URL";
   public static final String DELIVER_QUEUE_URL = "SLUICE_DELIVER_QUEUE_URL";
   public static final String QUARANTINE_QUEUE_URL = "SLUICE_QUARANTINE_QUEUE_URL";
   public static final String DEAD_LETTER_QUEUE_URL = "SLUICE_DEAD_LETTER_QUEUE_URL";
@@ -65,6 +68,7 @@ public record Settings(
     return new Settings(
         integration,
         optional(env, INGEST_QUEUE_URL),
+        optional(env, POLL_QUEUE_URL),
         optional(env, DELIVER_QUEUE_URL),
         optional(env, QUARANTINE_QUEUE_URL),
         optional(env, DEAD_LETTER_QUEUE_URL),

@@ -25,6 +25,12 @@ public interface TargetCredentials {
   /** {@code target.auth.type} of the OAuth 2.0 client credentials grant. */
   String OAUTH2_CLIENT_CREDENTIALS = "oauth2-client-credentials";
 
+  /** {@code target.auth.type} of an access token kept fresh by the token keeper. */
+  String OAUTH2_REFRESH_TOKEN = "oauth2-refresh-token";
+
+  /** {@code target.auth.type} of the OAuth 2.0 JWT bearer grant (RFC 7523). */
+  String OAUTH2_JWT_BEARER = "oauth2-jwt-bearer";
+
   /**
    * The headers that authenticate one request.
    *
@@ -48,45 +54,89 @@ public interface TargetCredentials {
    */
   static TargetCredentials from(
       IntegrationDefinition definition, SecretStore secrets, HttpClient http, Clock clock) {
-    String integration = definition.name();
     TargetAuth auth = definition.target() == null ? null : definition.target().auth();
+    return from(definition.name(), "target.auth", auth, secrets, http, clock);
+  }
+
+  /**
+   * The credentials one auth block of a definition describes ({@code target.auth}, {@code
+   * source.auth}).
+   *
+   * @param where the block's path in the definition, for messages
+   * @throws InvalidDefinitionException when the block is missing or of an unknown type
+   */
+  static TargetCredentials from(
+      String integration,
+      String where,
+      TargetAuth auth,
+      SecretStore secrets,
+      HttpClient http,
+      Clock clock) {
     if (auth == null || auth.type() == null) {
       throw new InvalidDefinitionException(
-          integration + ": target.auth.type is missing; use one of " + types());
+          integration + ": " + where + ".type is missing; use one of " + types());
     }
     if (auth.secret() == null || auth.secret().isBlank()) {
       throw new InvalidDefinitionException(
-          integration + ": target.auth.secret is missing: name the secret holding the credentials");
+          integration
+              + ": "
+              + where
+              + ".secret is missing: name the secret holding the credentials");
     }
 
     return switch (auth.type()) {
       case API_KEY -> new ApiKeyCredentials(auth.secret(), auth.header(), secrets);
       case BASIC -> new BasicCredentials(auth.secret(), secrets);
-      case OAUTH2_CLIENT_CREDENTIALS -> {
-        if (auth.tokenUrl() == null || auth.tokenUrl().isBlank()) {
-          throw new InvalidDefinitionException(
-              integration + ": target.auth.tokenUrl is required for " + OAUTH2_CLIENT_CREDENTIALS);
-        }
-        yield new OAuthClientCredentials(
-            integration,
-            URI.create(auth.tokenUrl()),
-            auth.scope(),
-            auth.secret(),
-            secrets,
-            http,
-            clock);
+      case OAUTH2_CLIENT_CREDENTIALS ->
+          new OAuthClientCredentials(
+              integration,
+              tokenUrl(integration, where, auth),
+              auth.scope(),
+              auth.secret(),
+              secrets,
+              http,
+              clock);
+      case OAUTH2_JWT_BEARER ->
+          new OAuthJwtBearerCredentials(
+              integration,
+              tokenUrl(integration, where, auth),
+              auth.scope(),
+              auth.secret(),
+              secrets,
+              http,
+              clock);
+      case OAUTH2_REFRESH_TOKEN -> {
+        // The keeper needs the token URL; workers do not, but a definition without one is wrong.
+        tokenUrl(integration, where, auth);
+        yield new OAuthRefreshTokenCredentials(auth.secret(), secrets);
       }
       default ->
           throw new InvalidDefinitionException(
               integration
-                  + ": target.auth.type '"
+                  + ": "
+                  + where
+                  + ".type '"
                   + auth.type()
                   + "' is not supported; use one of "
                   + types());
     };
   }
 
+  /**
+   * The block's token URL.
+   *
+   * @throws InvalidDefinitionException when it is missing
+   */
+  static URI tokenUrl(String integration, String where, TargetAuth auth) {
+    if (auth.tokenUrl() == null || auth.tokenUrl().isBlank()) {
+      throw new InvalidDefinitionException(
+          integration + ": " + where + ".tokenUrl is required for " + auth.type());
+    }
+    return URI.create(auth.tokenUrl());
+  }
+
   private static String types() {
-    return String.join(", ", API_KEY, BASIC, OAUTH2_CLIENT_CREDENTIALS);
+    return String.join(
+        ", ", API_KEY, BASIC, OAUTH2_CLIENT_CREDENTIALS, OAUTH2_JWT_BEARER, OAUTH2_REFRESH_TOKEN);
   }
 }

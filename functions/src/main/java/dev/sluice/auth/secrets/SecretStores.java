@@ -13,7 +13,7 @@ public final class SecretStores {
    * The local secrets file when the settings name one (local runs), otherwise Secrets Manager in
    * the settings' region and endpoint, cached for {@link Settings#secretCacheTtl()}.
    */
-  public static SecretStore forSettings(Settings settings) {
+  public static WritableSecretStore forSettings(Settings settings) {
     if (settings.secretsFile().isPresent()) {
       return new FileSecretStore(settings.secretsFile().get());
     }

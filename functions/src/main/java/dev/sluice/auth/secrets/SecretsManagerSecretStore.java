@@ -4,13 +4,14 @@ import java.time.Clock;
 import java.time.Duration;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
+import software.amazon.awssdk.services.secretsmanager.model.ResourceExistsException;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 
 /**
  * Reads secrets from AWS Secrets Manager by name or ARN, keeping each value for the configured time
  * to live. Only {@code SecretString} secrets are supported: Sluice stores keys and JSON documents.
  */
-public final class SecretsManagerSecretStore implements SecretStore {
+public final class SecretsManagerSecretStore implements WritableSecretStore {
 
   private static final String AWSCURRENT = "AWSCURRENT";
 
@@ -39,6 +40,22 @@ public final class SecretsManagerSecretStore implements SecretStore {
   @Override
   public void invalidate(String secretId) {
     cache.invalidate(secretId);
+  }
+
+  @Override
+  public boolean putVersion(String secretId, String versionToken, String value) {
+    // PutSecretValue moves AWSCURRENT to the new version. Repeating a token with the same value is
+    // a no-op; with another value it fails, which is what makes the write conditional:
+    // https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutSecretValue.html
+    try {
+      client.putSecretValue(
+          r -> r.secretId(secretId).clientRequestToken(versionToken).secretString(value));
+      return true;
+    } catch (ResourceExistsException e) {
+      return false;
+    } finally {
+      cache.invalidate(secretId);
+    }
   }
 
   private String read(String secretId) {
