@@ -29,6 +29,8 @@ class GovernanceTagsTest {
           "AWS::Lambda::Version",
           "AWS::Lambda::Alias",
           "AWS::Lambda::Permission",
+          "AWS::Lambda::EventInvokeConfig",
+          "AWS::Scheduler::Schedule",
           "AWS::ApiGatewayV2::Route",
           "AWS::ApiGatewayV2::Integration");
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.definition.IntegrationDefinition;
+import dev.sluice.infra.constructs.ScheduledPoller;
 import dev.sluice.infra.constructs.SluiceFunction;
 import dev.sluice.infra.stacks.IntegrationStack;
 import dev.sluice.settings.Settings;
@@ -36,7 +37,8 @@ class IntegrationStackTest {
     for (IntegrationStack stack : APP.stacks.integrations()) {
       Map<String, JsonNode> queues = ofType(APP.json(stack), "AWS::SQS::Queue");
 
-      assertThat(queues).hasSize(5);
+      // ingest, deliver, their DLQs, quarantine; a poller adds page tasks, its DLQ, schedule DLQ.
+      assertThat(queues).hasSize(scheduled(stack) ? 8 : 5);
       queues.forEach(
           (id, queue) ->
               assertThat(queue.at("/Properties/KmsMasterKeyId/Fn::ImportValue").asText())
@@ -55,18 +57,30 @@ class IntegrationStackTest {
           .filter(policy -> !policy.isMissingNode())
           .forEach(
               policy -> deadLetterTargets.add(referencedId(policy.get("deadLetterTargetArn"))));
-      String quarantine =
+      Set<String> terminal = new HashSet<>();
+      terminal.add(
           logicalId(
-              stack, stack.integration().quarantineQueue().queue().getNode().getDefaultChild());
+              stack, stack.integration().quarantineQueue().queue().getNode().getDefaultChild()));
+      stack
+          .integration()
+          .poller()
+          .ifPresent(
+              poller ->
+                  terminal.add(
+                      logicalId(
+                          stack, poller.scheduleDeadLetterQueue().getNode().getDefaultChild())));
 
-      // Two consumed queues, two distinct DLQs; the quarantine queue is terminal like a DLQ.
-      assertThat(deadLetterTargets).hasSize(2).allSatisfy(id -> assertThat(queues).containsKey(id));
+      // Each consumed queue has a distinct DLQ; the quarantine queue and the schedules' DLQ are
+      // terminal like a DLQ.
+      assertThat(deadLetterTargets)
+          .hasSize(scheduled(stack) ? 3 : 2)
+          .allSatisfy(id -> assertThat(queues).containsKey(id));
       queues.forEach(
           (id, queue) ->
               assertThat(
                       queue.at("/Properties/RedrivePolicy").isObject()
                           || deadLetterTargets.contains(id)
-                          || id.equals(quarantine))
+                          || terminal.contains(id))
                   .as(id + " has a redrive policy or is a dead end")
                   .isTrue());
     }
@@ -93,7 +107,7 @@ class IntegrationStackTest {
       JsonNode template = APP.json(stack);
       Map<String, JsonNode> mappings = ofType(template, "AWS::Lambda::EventSourceMapping");
 
-      assertThat(mappings).hasSize(2);
+      assertThat(mappings).hasSize(scheduled(stack) ? 3 : 2);
       mappings.forEach(
           (id, mapping) -> {
             JsonNode queue =
@@ -132,7 +146,10 @@ class IntegrationStackTest {
     for (IntegrationStack stack : APP.stacks.integrations()) {
       Map<String, JsonNode> functions = ofType(APP.json(stack), "AWS::Lambda::Function");
 
-      assertThat(functions).hasSize(3);
+      // ingress or poll, transform, deliver; and the token keeper where refresh tokens are used.
+      int keepers =
+          stack.integration().poller().flatMap(ScheduledPoller::tokenKeeper).isPresent() ? 1 : 0;
+      assertThat(functions).hasSize(3 + keepers);
       functions.forEach(
           (id, function) -> {
             JsonNode props = function.get("Properties");
@@ -172,10 +189,21 @@ class IntegrationStackTest {
     for (IntegrationDefinition definition : APP.definitions()) {
       IntegrationStack stack = APP.integrationStack(definition.name());
       int concurrency = definition.queues().reservedConcurrencyOrDefault();
+      String keeper =
+          stack
+              .integration()
+              .poller()
+              .flatMap(ScheduledPoller::tokenKeeper)
+              .map(k -> logicalId(stack, k.function().getNode().getDefaultChild()))
+              .orElse(null);
 
-      APP.template(stack)
-          .allResourcesProperties(
-              "AWS::Lambda::Function", Map.of("ReservedConcurrentExecutions", concurrency));
+      // The token keeper runs alone (one writer); every other function as the definition says.
+      ofType(APP.json(stack), "AWS::Lambda::Function")
+          .forEach(
+              (id, function) ->
+                  assertThat(function.at("/Properties/ReservedConcurrentExecutions").asInt())
+                      .as(id)
+                      .isEqualTo(id.equals(keeper) ? 1 : concurrency));
       APP.template(stack)
           .allResourcesProperties(
               "AWS::Lambda::EventSourceMapping",
@@ -213,6 +241,7 @@ class IntegrationStackTest {
         Set.of(
             Settings.INTEGRATION,
             Settings.INGEST_QUEUE_URL,
+            Settings.POLL_QUEUE_URL,
             Settings.DELIVER_QUEUE_URL,
             Settings.QUARANTINE_QUEUE_URL,
             Settings.DEAD_LETTER_QUEUE_URL);
@@ -257,7 +286,7 @@ class IntegrationStackTest {
 
   @Test
   void ingress_isAThrottledPostRouteForTheIntegration() {
-    for (IntegrationDefinition definition : APP.definitions()) {
+    for (IntegrationDefinition definition : webhookDefinitions()) {
       IntegrationStack stack = APP.integrationStack(definition.name());
 
       APP.template(stack)
@@ -283,7 +312,11 @@ class IntegrationStackTest {
     for (IntegrationDefinition definition : APP.definitions()) {
       String template = APP.json(APP.integrationStack(definition.name())).toString();
 
-      assertThat(template).contains(":secret:" + definition.trigger().secret() + "-??????");
+      String startSecret =
+          definition.isScheduled()
+              ? definition.source().auth().secret()
+              : definition.trigger().secret();
+      assertThat(template).contains(":secret:" + startSecret + "-??????");
       assertThat(template).contains(":secret:" + definition.target().auth().secret() + "-??????");
       APP.template(APP.integrationStack(definition.name()))
           .resourceCountIs("AWS::SecretsManager::Secret", 0);
@@ -296,7 +329,8 @@ class IntegrationStackTest {
       Map<String, JsonNode> alarms =
           ofType(APP.json(APP.integrationStack(definition.name())), "AWS::CloudWatch::Alarm");
 
-      assertThat(alarms).hasSize(3);
+      // Each dead end: ingest and deliver DLQs, quarantine; page-task and schedule DLQs.
+      assertThat(alarms).hasSize(definition.isScheduled() ? 5 : 3);
       alarms.forEach(
           (id, alarm) -> {
             assertThat(alarm.at("/Properties/AlarmActions/0/Fn::ImportValue").asText())
@@ -305,6 +339,14 @@ class IntegrationStackTest {
                 .contains(definition.governance().owner(), definition.governance().runbook());
           });
     }
+  }
+
+  static boolean scheduled(IntegrationStack stack) {
+    return stack.integration().poller().isPresent();
+  }
+
+  private static List<IntegrationDefinition> webhookDefinitions() {
+    return APP.definitions().stream().filter(d -> !d.isScheduled()).toList();
   }
 
   static String logicalId(IntegrationStack stack, Object defaultChild) {

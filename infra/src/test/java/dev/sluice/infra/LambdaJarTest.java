@@ -27,7 +27,9 @@ class LambdaJarTest {
         .contains(
             "dev/sluice/ingress/IngressHandler.class",
             "dev/sluice/transform/TransformHandler.class",
-            "dev/sluice/deliver/DeliverHandler.class");
+            "dev/sluice/deliver/DeliverHandler.class",
+            "dev/sluice/poll/PollHandler.class",
+            "dev/sluice/auth/tokens/TokenKeeperHandler.class");
   }
 
   @Test

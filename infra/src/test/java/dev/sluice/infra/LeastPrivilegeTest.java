@@ -6,16 +6,21 @@ import static dev.sluice.infra.TemplateResources.referencedId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.auth.credentials.TargetCredentials;
 import dev.sluice.infra.constructs.Integration;
+import dev.sluice.infra.constructs.ScheduledPoller;
 import dev.sluice.infra.constructs.SluiceFunction;
 import dev.sluice.infra.stacks.IntegrationStack;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.CfnElement;
+import software.amazon.awscdk.services.iam.Role;
 
 /**
  * An independent walk over every IAM policy in every synthesized template: no wildcard resources
@@ -98,9 +103,9 @@ class LeastPrivilegeTest {
 
   @Test
   void ingress_mayOnlySendToTheIngestQueueAndReadTheWebhookSecret() {
-    for (IntegrationStack stack : APP.stacks.integrations()) {
+    for (IntegrationStack stack : APP.webhookStacks()) {
       Integration integration = stack.integration();
-      SluiceFunction ingress = integration.ingress().function();
+      SluiceFunction ingress = integration.ingress().orElseThrow().function();
 
       assertThat(queueAccess(stack, ingress))
           .containsExactlyInAnyOrder(
@@ -157,6 +162,122 @@ class LeastPrivilegeTest {
   }
 
   @Test
+  void poll_mayConsumeItsPageTasksSendToThemAndToIngestAndReadOnlyTheSourceSecret() {
+    assertThat(APP.scheduledStacks()).isNotEmpty();
+    for (IntegrationStack stack : APP.scheduledStacks()) {
+      Integration integration = stack.integration();
+      ScheduledPoller poller = integration.poller().orElseThrow();
+      String pageTasks = id(stack, poller.pageTaskQueue().queue());
+
+      assertThat(queueAccess(stack, poller.function()))
+          .containsExactlyInAnyOrder(
+              "sqs:ReceiveMessage " + pageTasks,
+              "sqs:ChangeMessageVisibility " + pageTasks,
+              "sqs:GetQueueUrl " + pageTasks,
+              "sqs:DeleteMessage " + pageTasks,
+              "sqs:GetQueueAttributes " + pageTasks,
+              "sqs:SendMessage " + pageTasks,
+              "sqs:SendMessage " + id(stack, integration.ingestQueue().queue()),
+              // A page task that can never succeed, with its reason.
+              "sqs:SendMessage " + id(stack, poller.pageTaskQueue().deadLetterQueue()),
+              // The on-failure destination of the scheduled (asynchronous) invocations.
+              "sqs:SendMessage " + id(stack, poller.scheduleDeadLetterQueue()));
+      assertThat(keyActions(stack, poller.function()))
+          .containsExactlyInAnyOrder("kms:GenerateDataKey", "kms:Decrypt");
+      assertThat(secrets(stack, poller.function()))
+          .containsExactly(integration.definition().source().auth().secret() + "-??????");
+    }
+  }
+
+  @Test
+  void tokenKeeper_aloneMayPutNewVersionsOfTheRefreshTokenSecret() {
+    List<String> writers = new ArrayList<>();
+    for (IntegrationStack stack : APP.stacks.integrations()) {
+      Set<String> keeperRoles = new TreeSet<>();
+      stack
+          .integration()
+          .poller()
+          .flatMap(ScheduledPoller::tokenKeeper)
+          .ifPresent(keeper -> keeperRoles.add(id(stack, keeper.role())));
+      for (Grant grant : grants(stack.getStackName(), APP.json(stack))) {
+        if (grant.actions().contains("secretsmanager:PutSecretValue")) {
+          assertThat(keeperRoles).as(grant.policy()).containsAll(grant.roles());
+          assertThat(grant.actions())
+              .containsExactlyInAnyOrder(
+                  "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue");
+          for (JsonNode resource : grant.resources()) {
+            writers.add(secretName(resource));
+          }
+        }
+      }
+    }
+
+    // Exactly the secrets of refresh-token auth blocks, each written by its keeper alone.
+    List<String> refreshTokenSecrets = new ArrayList<>();
+    for (var definition : APP.definitions()) {
+      for (var auth :
+          Arrays.asList(
+              definition.source() == null ? null : definition.source().auth(),
+              definition.target() == null ? null : definition.target().auth())) {
+        if (auth != null && TargetCredentials.OAUTH2_REFRESH_TOKEN.equals(auth.type())) {
+          refreshTokenSecrets.add(auth.secret() + "-??????");
+        }
+      }
+    }
+    assertThat(refreshTokenSecrets).contains("sluice/scheduled-contacts-sync/crm-??????");
+    assertThat(writers).containsExactlyInAnyOrderElementsOf(refreshTokenSecrets);
+  }
+
+  @Test
+  void schedulerRoles_mayInvokeExactlyTheirAliasAndWriteTheScheduleDeadLetterQueue() {
+    for (IntegrationStack stack : APP.scheduledStacks()) {
+      ScheduledPoller poller = stack.integration().poller().orElseThrow();
+      Map<Role, SluiceFunction> targets = new LinkedHashMap<>();
+      targets.put(poller.schedulerRole(), poller.function());
+      poller
+          .tokenKeeperSchedulerRole()
+          .ifPresent(role -> targets.put(role, poller.tokenKeeper().orElseThrow()));
+
+      targets.forEach(
+          (role, function) -> {
+            String roleId = id(stack, role);
+            Set<String> access = new TreeSet<>();
+            for (Grant grant : grants(stack.getStackName(), APP.json(stack))) {
+              if (grant.roles().contains(roleId)) {
+                assertThat(grant.roles()).containsExactly(roleId);
+                for (String action : grant.actions()) {
+                  grant.resources().forEach(r -> access.add(action + " " + target(r)));
+                }
+              }
+            }
+            String key = "QueueEncryptionKey";
+            assertThat(access)
+                .containsExactlyInAnyOrder(
+                    "lambda:InvokeFunction " + id(stack, function.alias()),
+                    "sqs:SendMessage " + id(stack, poller.scheduleDeadLetterQueue()),
+                    "kms:GenerateDataKey " + key,
+                    "kms:Decrypt " + key);
+            JsonNode trust =
+                APP.json(stack).at("/Resources/" + roleId + "/Properties/AssumeRolePolicyDocument");
+            assertThat(trust.at("/Statement/0/Principal/Service").asText())
+                .isEqualTo("scheduler.amazonaws.com");
+            assertThat(trust.at("/Statement/0/Condition/StringEquals/aws:SourceAccount").isObject())
+                .isTrue();
+          });
+    }
+  }
+
+  /** The logical id a resource refers to, or the shared key's export for the imported key. */
+  private static String target(JsonNode resource) {
+    String id = referencedId(resource);
+    if (id != null) {
+      return id;
+    }
+    String imported = resource.path("Fn::ImportValue").asText();
+    return imported.contains("QueueEncryptionKey") ? "QueueEncryptionKey" : resource.toString();
+  }
+
+  @Test
   void roles_writeOnlyToTheirOwnLogGroup() {
     for (IntegrationStack stack : APP.stacks.integrations()) {
       for (SluiceFunction function : functions(stack)) {
@@ -173,21 +294,25 @@ class LeastPrivilegeTest {
   }
 
   @Test
-  void roles_useNoServiceBeyondLogsSqsKmsAndSecretsManager() {
+  void roles_useNoServiceBeyondLogsSqsKmsSecretsManagerAndLambdaInvoke() {
     for (Grant grant : allGrants()) {
       assertThat(grant.actions())
           .as(grant.policy())
           .allSatisfy(
-              action -> assertThat(action).matches("(logs|sqs|kms|secretsmanager):[A-Za-z]+"));
+              action ->
+                  assertThat(action).matches("(logs|sqs|kms|secretsmanager|lambda):[A-Za-z]+"));
     }
   }
 
   private static List<SluiceFunction> functions(IntegrationStack stack) {
     Integration integration = stack.integration();
-    return List.of(
-        integration.ingress().function(),
-        integration.transform().function(),
-        integration.deliver().function());
+    List<SluiceFunction> functions = new ArrayList<>();
+    integration.ingress().ifPresent(ingress -> functions.add(ingress.function()));
+    integration.poller().ifPresent(poller -> functions.add(poller.function()));
+    integration.poller().flatMap(ScheduledPoller::tokenKeeper).ifPresent(functions::add);
+    functions.add(integration.transform().function());
+    functions.add(integration.deliver().function());
+    return functions;
   }
 
   /** "action queueLogicalId" for every SQS action the function's role holds. */
@@ -224,12 +349,16 @@ class LeastPrivilegeTest {
       if (grant.actions().stream().anyMatch(a -> a.startsWith("secretsmanager:"))) {
         assertThat(grant.actions()).containsExactly("secretsmanager:GetSecretValue");
         for (JsonNode resource : grant.resources()) {
-          String arn = resource.toString();
-          names.add(arn.substring(arn.indexOf(":secret:") + 8, arn.lastIndexOf('"')));
+          names.add(secretName(resource));
         }
       }
     }
     return names;
+  }
+
+  private static String secretName(JsonNode resource) {
+    String arn = resource.toString();
+    return arn.substring(arn.indexOf(":secret:") + 8, arn.lastIndexOf('"'));
   }
 
   private static List<Grant> grantsOf(IntegrationStack stack, SluiceFunction function) {

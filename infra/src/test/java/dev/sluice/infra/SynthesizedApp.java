@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +22,14 @@ import software.amazon.awscdk.assertions.Template;
 /**
  * The app, synthesized once per test run (a synth takes seconds) with the context of {@code
  * infra/cdk.json}, exactly as {@code cdk synth} would; the templates are read back as JSON.
+ *
+ * <p>Besides the repository's {@code integrations/}, the app gets the definitions in {@code
+ * infra/src/test/resources/integrations/}, so that every kind of trigger has a stack the rules are
+ * checked on even before the repository holds an integration of that kind.
  */
 final class SynthesizedApp {
+
+  private static final String DEFINITION_FILE = "integration.yaml";
 
   private static SynthesizedApp instance;
 
@@ -33,7 +40,10 @@ final class SynthesizedApp {
   final Map<String, JsonNode> templates = new LinkedHashMap<>();
 
   private SynthesizedApp() {
-    this.layout = RepositoryLayout.find();
+    RepositoryLayout repository = RepositoryLayout.find();
+    this.layout =
+        new RepositoryLayout(
+            repository.root(), combinedIntegrations(repository.root()), repository.lambdaJar());
     this.outdir = layout.root().resolve("infra/target/cdk-test.out");
     this.app = App.Builder.create().outdir(outdir.toString()).context(cdkJsonContext()).build();
     this.stacks = SluiceApp.define(app, layout);
@@ -50,6 +60,39 @@ final class SynthesizedApp {
     }
   }
 
+  /**
+   * A folder with the definitions of {@code integrations/} and of the test resources, written
+   * afresh under {@code infra/target}; a test definition must not share a repository one's name.
+   */
+  private static Path combinedIntegrations(Path root) {
+    Path combined = root.resolve("infra/target/test-integrations");
+    try {
+      if (Files.isDirectory(combined)) {
+        try (Stream<Path> old = Files.walk(combined)) {
+          for (Path path : old.sorted(Comparator.reverseOrder()).toList()) {
+            Files.delete(path);
+          }
+        }
+      }
+      for (Path source :
+          List.of(
+              root.resolve("integrations"),
+              root.resolve("infra/src/test/resources/integrations"))) {
+        for (String name : DefinitionCatalog.folder(source).names()) {
+          Path target = combined.resolve(name).resolve(DEFINITION_FILE);
+          if (Files.exists(target)) {
+            throw new IllegalStateException("two definitions named " + name);
+          }
+          Files.createDirectories(target.getParent());
+          Files.copy(source.resolve(name).resolve(DEFINITION_FILE), target);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return combined;
+  }
+
   static synchronized SynthesizedApp get() {
     if (instance == null) {
       instance = new SynthesizedApp();
@@ -62,6 +105,20 @@ final class SynthesizedApp {
     all.add(stacks.shared());
     all.addAll(stacks.integrations());
     return all;
+  }
+
+  /** Stacks of integrations started by webhooks. */
+  List<IntegrationStack> webhookStacks() {
+    return stacks.integrations().stream()
+        .filter(stack -> stack.integration().ingress().isPresent())
+        .toList();
+  }
+
+  /** Stacks of integrations started by a schedule; at least the test definition's. */
+  List<IntegrationStack> scheduledStacks() {
+    return stacks.integrations().stream()
+        .filter(stack -> stack.integration().poller().isPresent())
+        .toList();
   }
 
   IntegrationStack integrationStack(String integration) {

@@ -1,6 +1,7 @@
 package dev.sluice.infra.constructs;
 
 import dev.sluice.definition.IntegrationDefinition;
+import dev.sluice.definition.IntegrationDefinition.Trigger;
 import dev.sluice.definition.InvalidDefinitionException;
 import dev.sluice.settings.Settings;
 import java.nio.file.Path;
@@ -22,9 +23,10 @@ import software.amazon.awscdk.services.sqs.IQueue;
 import software.constructs.Construct;
 
 /**
- * One integration as it runs in AWS: the webhook ingress, the transform and deliver steps, the
- * queues between them with their dead-letter queues, the quarantine queue, and alarms to the
- * on-call topic when a record stops at a dead end. Everything comes from the definition.
+ * One integration as it runs in AWS: its start (a webhook ingress for {@code trigger.type:
+ * webhook}, a scheduled poller for {@code schedule}), the transform and deliver steps, the queues
+ * between them with their dead-letter queues, the quarantine queue, and alarms to the on-call topic
+ * when a record stops at a dead end. Everything comes from the definition.
  */
 public final class Integration extends Construct {
 
@@ -48,6 +50,7 @@ public final class Integration extends Construct {
 
   private final IntegrationDefinition definition;
   private final WebhookIngress ingress;
+  private final ScheduledPoller poller;
   private final QueueConnectedStep transform;
   private final QueueConnectedStep deliver;
   private final DeadLetteredQueue ingestQueue;
@@ -98,25 +101,46 @@ public final class Integration extends Construct {
                 settings.maxReceiveCountOrDefault()));
     this.quarantineQueue = new QuarantineQueue(this, "QuarantineQueue", props.key(), retention);
 
-    this.ingress =
-        new WebhookIngress(
-            this,
-            "WebhookIngress",
-            new WebhookIngress.Props(
-                name,
-                new SluiceFunction.Props(
-                    name + " ingress: verifies webhooks and queues them",
-                    INGRESS_HANDLER,
-                    props.jar(),
-                    INGRESS_TIMEOUT,
-                    concurrency,
-                    Map.of(
-                        Settings.INTEGRATION,
-                        name,
-                        Settings.INGEST_QUEUE_URL,
-                        ingestQueue.queue().getQueueUrl()))));
-    ingress.function().allowSendMessages(ingestQueue.queue(), props.key());
-    ingress.function().allowReadSecret(webhookSecret(definition));
+    String type = definition.trigger() == null ? null : definition.trigger().type();
+    if (Trigger.WEBHOOK.equals(type)) {
+      this.poller = null;
+      this.ingress =
+          new WebhookIngress(
+              this,
+              "WebhookIngress",
+              new WebhookIngress.Props(
+                  name,
+                  new SluiceFunction.Props(
+                      name + " ingress: verifies webhooks and queues them",
+                      INGRESS_HANDLER,
+                      props.jar(),
+                      INGRESS_TIMEOUT,
+                      concurrency,
+                      Map.of(
+                          Settings.INTEGRATION,
+                          name,
+                          Settings.INGEST_QUEUE_URL,
+                          ingestQueue.queue().getQueueUrl()))));
+      ingress.function().allowSendMessages(ingestQueue.queue(), props.key());
+      ingress.function().allowReadSecret(webhookSecret(definition));
+    } else if (Trigger.SCHEDULE.equals(type)) {
+      this.ingress = null;
+      this.poller =
+          new ScheduledPoller(
+              this,
+              "ScheduledPoller",
+              new ScheduledPoller.Props(
+                  definition, props.key(), props.jar(), retention, ingestQueue.queue()));
+    } else {
+      throw new InvalidDefinitionException(
+          name
+              + ": trigger.type must be "
+              + Trigger.WEBHOOK
+              + " or "
+              + Trigger.SCHEDULE
+              + ", not "
+              + type);
+    }
 
     this.transform =
         new QueueConnectedStep(
@@ -163,6 +187,18 @@ public final class Integration extends Construct {
     deliver.function().allowSendMessages(deliverQueue.deadLetterQueue(), props.key());
     targetSecret(definition).ifPresent(deliver.function()::allowReadSecret);
 
+    if (poller != null) {
+      alarmOnRecordsIn(
+          poller.scheduleDeadLetterQueue(),
+          "ScheduleDeadLetters",
+          "a scheduled run never started; replay its window",
+          props.onCall());
+      alarmOnRecordsIn(
+          poller.pageTaskQueue().deadLetterQueue(),
+          "PageTaskDeadLetters",
+          "the source refused a page or kept failing",
+          props.onCall());
+    }
     alarmOnRecordsIn(
         ingestQueue.deadLetterQueue(),
         "IngestDeadLetters",
@@ -218,11 +254,15 @@ public final class Integration extends Construct {
     return Optional.of(secret("TargetCredentialsSecret", definition.target().auth().secret()));
   }
 
-  /** A secret referenced by its name or ARN; its value never passes through the CDK app. */
   private ISecret secret(String id, String nameOrArn) {
+    return secret(this, id, nameOrArn);
+  }
+
+  /** A secret referenced by its name or ARN; its value never passes through the CDK app. */
+  static ISecret secret(Construct scope, String id, String nameOrArn) {
     return nameOrArn.startsWith("arn:")
-        ? Secret.fromSecretCompleteArn(this, id, nameOrArn)
-        : Secret.fromSecretNameV2(this, id, nameOrArn);
+        ? Secret.fromSecretCompleteArn(scope, id, nameOrArn)
+        : Secret.fromSecretNameV2(scope, id, nameOrArn);
   }
 
   private void alarmOnRecordsIn(IQueue queue, String id, String likelyCause, ITopic onCall) {
@@ -260,8 +300,14 @@ public final class Integration extends Construct {
     return definition;
   }
 
-  public WebhookIngress ingress() {
-    return ingress;
+  /** The webhook ingress of a {@code webhook} integration. */
+  public Optional<WebhookIngress> ingress() {
+    return Optional.ofNullable(ingress);
+  }
+
+  /** The scheduled poller of a {@code schedule} integration. */
+  public Optional<ScheduledPoller> poller() {
+    return Optional.ofNullable(poller);
   }
 
   public QueueConnectedStep transform() {

@@ -147,15 +147,31 @@ public final class SluiceFunction extends Construct {
    * https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_iam-policies.html
    */
   public void allowReadSecret(ISecret secret) {
-    String arn =
-        secret.getSecretFullArn() != null
-            ? secret.getSecretFullArn()
-            : secret.getSecretArn() + SECRET_ARN_SUFFIX;
     role.addToPrincipalPolicy(
         PolicyStatement.Builder.create()
             .actions(List.of("secretsmanager:GetSecretValue"))
-            .resources(List.of(arn))
+            .resources(List.of(exactArn(secret)))
             .build());
+  }
+
+  /**
+   * Lets the function read exactly this secret and put new versions of it: for the one writer of a
+   * secret (the token keeper), never for the workers, which only read it. PutSecretValue moves
+   * AWSCURRENT to the new version:
+   * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutSecretValue.html
+   */
+  public void allowReadAndWriteSecret(ISecret secret) {
+    role.addToPrincipalPolicy(
+        PolicyStatement.Builder.create()
+            .actions(List.of("secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"))
+            .resources(List.of(exactArn(secret)))
+            .build());
+  }
+
+  private static String exactArn(ISecret secret) {
+    return secret.getSecretFullArn() != null
+        ? secret.getSecretFullArn()
+        : secret.getSecretArn() + SECRET_ARN_SUFFIX;
   }
 
   public Role role() {

@@ -28,10 +28,22 @@ public final class IntegrationStack extends Stack {
             "Integration",
             new Integration.Props(definition, shared.key(), shared.onCallTopic(), jar));
 
-    CfnOutput.Builder.create(this, "WebhookUrl")
-        .description("Give this URL to the SaaS as the webhook endpoint")
-        .value(integration.ingress().api().getApiEndpoint() + integration.ingress().routePath())
-        .build();
+    integration
+        .ingress()
+        .ifPresent(
+            ingress ->
+                CfnOutput.Builder.create(this, "WebhookUrl")
+                    .description("Give this URL to the SaaS as the webhook endpoint")
+                    .value(ingress.api().getApiEndpoint() + ingress.routePath())
+                    .build());
+    integration
+        .poller()
+        .ifPresent(
+            poller ->
+                CfnOutput.Builder.create(this, "PageTaskQueueUrl")
+                    .description("Where backfill puts the page tasks of an old window")
+                    .value(poller.pageTaskQueue().queue().getQueueUrl())
+                    .build());
   }
 
   public Integration integration() {
