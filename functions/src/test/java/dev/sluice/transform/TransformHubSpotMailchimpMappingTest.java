@@ -64,6 +64,19 @@ class TransformHubSpotMailchimpMappingTest {
   }
 
   @Test
+  void contactWithNullEmail_failsTheTargetChecksNamingTheField() {
+    JsonNode contact =
+        Json.mapper()
+            .createObjectNode()
+            .put("id", "3")
+            .set("properties", Json.mapper().createObjectNode().putNull("email"));
+
+    JsonNode member = mapping.apply(contact);
+
+    assertThat(schema.check(member).toString()).contains("email_address");
+  }
+
+  @Test
   void contactWithoutEmail_failsTheTargetChecks() {
     JsonNode contact =
         Json.mapper()
