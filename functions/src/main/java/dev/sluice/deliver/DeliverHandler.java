@@ -65,7 +65,7 @@ public final class DeliverHandler implements RequestStreamHandler {
 
   private final String integration;
   private final Target target;
-  private final URI targetUrl;
+  private final UrlTemplate targetUrl;
   private final Duration timeout;
   private final int maxReceiveCount;
   private final String deadLetterQueueUrl;
@@ -108,7 +108,7 @@ public final class DeliverHandler implements RequestStreamHandler {
 
     this.integration = definition.name();
     this.target = definition.target();
-    this.targetUrl = URI.create(target.url());
+    this.targetUrl = UrlTemplate.of(target.url());
     this.timeout = Duration.ofSeconds(target.timeoutSecondsOrDefault());
     this.maxReceiveCount = definition.queues().maxReceiveCountOrDefault();
     this.deadLetterQueueUrl =
@@ -185,16 +185,22 @@ public final class DeliverHandler implements RequestStreamHandler {
   /** Sends the record, refreshing the credentials once per invocation on a 401 or 403. */
   private DeliveryOutcome attempt(Envelope envelope, int receiveCount, Invocation invocation) {
     boolean idempotent = target.idempotencyHeader() != null && envelope.idempotencyKey() != null;
+    URI url;
+    try {
+      url = targetUrl.expand(envelope.payload());
+    } catch (IllegalArgumentException e) {
+      return DeliveryOutcome.of(Kind.PERMANENT, e.getMessage());
+    }
 
     try {
-      HttpResponse<Void> response = send(envelope);
+      HttpResponse<Void> response = send(url, envelope);
       if (isAuthRejection(response.statusCode()) && !invocation.credentialsRefreshed) {
         // The token may be revoked early or the secret rotated: read both again and retry once.
         // Once per invocation, so a batch against a target that refuses us costs one refresh.
         invocation.credentialsRefreshed = true;
         LOG.info("target answered {}; refreshing credentials and retrying", response.statusCode());
         credentials.invalidate();
-        response = send(envelope);
+        response = send(url, envelope);
       }
 
       return DeliveryOutcome.ofStatus(
@@ -219,9 +225,10 @@ public final class DeliverHandler implements RequestStreamHandler {
     }
   }
 
-  private HttpResponse<Void> send(Envelope envelope) throws IOException, InterruptedException {
+  private HttpResponse<Void> send(URI url, Envelope envelope)
+      throws IOException, InterruptedException {
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(targetUrl)
+        HttpRequest.newBuilder(url)
             .timeout(timeout)
             .method(target.methodOrDefault(), HttpRequest.BodyPublishers.ofString(body(envelope)));
 
@@ -305,9 +312,9 @@ public final class DeliverHandler implements RequestStreamHandler {
     return Map.of(MessageAttributes.REASON, reason, MessageAttributes.STAGE, STAGE);
   }
 
-  private static String body(Envelope envelope) {
+  private String body(Envelope envelope) {
     try {
-      return Json.mapper().writeValueAsString(envelope.payload());
+      return Json.mapper().writeValueAsString(targetUrl.body(envelope.payload()));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("payload could not be serialised", e);
     }

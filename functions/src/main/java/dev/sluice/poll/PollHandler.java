@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.auth.credentials.CredentialsException;
+import dev.sluice.auth.credentials.RefreshTokenRefusedException;
 import dev.sluice.auth.credentials.TargetCredentials;
 import dev.sluice.auth.secrets.SecretNotFoundException;
 import dev.sluice.auth.secrets.SecretStore;
@@ -339,6 +340,9 @@ public final class PollHandler implements RequestStreamHandler {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Fetch.retry("fetch interrupted");
+    } catch (RefreshTokenRefusedException e) {
+      // Retrying cannot bring the token back: park the window now, replay it once re-authorized.
+      return new Fetch(null, e.getMessage(), true, true);
     } catch (CredentialsException e) {
       return e.rejected() ? Fetch.auth(e.getMessage()) : Fetch.retry(e.getMessage());
     } catch (SecretNotFoundException e) {

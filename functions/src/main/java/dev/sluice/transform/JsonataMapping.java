@@ -5,7 +5,11 @@ import com.dashjoin.jsonata.Jsonata;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.definition.InvalidDefinitionException;
 import dev.sluice.json.Json;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -17,6 +21,11 @@ import java.util.regex.Pattern;
  * bounds (see <a href="https://github.com/dashjoin/jsonata-java">jsonata-java</a>, {@code
  * Frame.setRuntimeBounds}). Results are turned into JSON with Jackson rather than {@code $string},
  * which does not escape object keys.
+ *
+ * <p>Beyond JSONata's own functions, mappings have {@code $md5(text)}: the lower-case hex MD5 of
+ * the text's UTF-8 bytes, which some APIs address records by (Mailchimp's subscriber hash is the
+ * MD5 of the lower-cased email address, "Manage subscribers", Mailchimp Marketing API). It is not
+ * used for anything that needs security.
  */
 public final class JsonataMapping {
 
@@ -61,8 +70,9 @@ public final class JsonataMapping {
     Objects.requireNonNull(expression, "expression");
 
     try {
-      return new JsonataMapping(
-          integration, Jsonata.jsonata(expression), timeout.toMillis(), maxDepth);
+      Jsonata compiled = Jsonata.jsonata(expression);
+      compiled.registerFunction("md5", (String text) -> text == null ? null : md5(text));
+      return new JsonataMapping(integration, compiled, timeout.toMillis(), maxDepth);
     } catch (JException e) {
       throw new InvalidDefinitionException(
           integration + ": the mapping does not compile: " + e.getMessage());
@@ -96,6 +106,16 @@ public final class JsonataMapping {
       return Json.mapper().valueToTree(result);
     } catch (IllegalArgumentException e) {
       throw new MappingException(failure("the result is not JSON (a function, say)"));
+    }
+  }
+
+  private static String md5(String text) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has MD5", e);
     }
   }
 

@@ -261,6 +261,28 @@ class PollHandlerQueueTest {
     assertThat(receiveAll(deadLetterQueue)).hasSize(1);
   }
 
+  @Test
+  void refreshTokenRefused_parksTheWindowAtOnceWithoutCallingTheSource() throws Exception {
+    stubPages();
+    Files.writeString(
+        secretsFile,
+        "{\""
+            + SECRET_ID
+            + "\": {\"client_id\": \"c\", \"client_secret\": \"s\", \"refresh_token\": \"r\","
+            + " \"access_token\": \"at-old\", \"refresh_failed\": \"invalid_grant\"}}");
+    PollHandler handler = handler();
+    handler.schedule(fixture("eventbridge-scheduler-event-aws-lambda-java-libs.json"));
+
+    drain(handler);
+
+    List<Message> parked = receiveAll(deadLetterQueue);
+    assertThat(parked).hasSize(1);
+    assertThat(parked.get(0).messageAttributes().get(MessageAttributes.REASON).stringValue())
+        .contains("authorize the app again")
+        .doesNotContain("at-old");
+    assertThat(hubspot.findAll(postRequestedFor(urlEqualTo(SEARCH)))).isEmpty();
+  }
+
   /** Three pages of HubSpot's search response shape: 2, 2 and 1 contacts. */
   private void stubPages() {
     hubspot.stubFor(

@@ -50,13 +50,12 @@ public final class OAuthRefreshTokenCredentials implements TargetCredentials {
         SecretJson.object(secretId, secrets.secretString(secretId), "\"" + ACCESS_TOKEN + "\"");
 
     if (secret.hasNonNull(REFRESH_FAILED)) {
-      throw new CredentialsException(
+      throw new RefreshTokenRefusedException(
           "secret '"
               + secretId
               + "': the token server refused the refresh token ("
               + secret.get(REFRESH_FAILED).asText()
-              + "); authorize the app again and store the new refresh_token",
-          true);
+              + "); authorize the app again and store the new refresh_token");
     }
     JsonNode token = secret.get(ACCESS_TOKEN);
     if (token == null || !token.isTextual() || token.textValue().isBlank()) {

@@ -158,8 +158,17 @@ public final class TokenKeeper {
         .ifPresent(lifetime -> next.put(EXPIRES_AT, answer.receivedAt().plus(lifetime).toString()));
 
     if (!secrets.putVersion(secretId, versionToken, write(next))) {
-      LOG.info("secret '{}' was rotated by another writer first; its tokens stand", secretId);
-      return Result.SUPERSEDED;
+      if (!markedRefusedMeanwhile(secret)) {
+        LOG.info("secret '{}' was rotated by another writer first; its tokens stand", secretId);
+        return Result.SUPERSEDED;
+      }
+      // A second keeper got invalid_grant for the token this one just rotated, and marked it
+      // refused first. These tokens are the live ones: write them over the mark.
+      String marked = secrets.secretString(secretId);
+      if (!secrets.putVersion(secretId, versionToken(marked), write(next))) {
+        return Result.SUPERSEDED;
+      }
+      LOG.info("secret '{}': replaced a refusal recorded by a concurrent run", secretId);
     }
     LOG.info(
         "refreshed the access token in secret '{}'{}",
@@ -191,6 +200,15 @@ public final class TokenKeeper {
         answer.describeError(),
         secretId);
     return Result.REFUSED;
+  }
+
+  /** Whether the current version is the one this refresh started from, marked as refused. */
+  private boolean markedRefusedMeanwhile(ObjectNode startedFrom) {
+    secrets.invalidate(secretId);
+    ObjectNode current = parse(secrets.secretString(secretId));
+    ObjectNode unmarked = current.deepCopy();
+    unmarked.remove(REFRESH_FAILED);
+    return current.hasNonNull(REFRESH_FAILED) && unmarked.equals(startedFrom);
   }
 
   /** When the token is due: half its lifetime after receipt; empty when it is due now. */

@@ -84,7 +84,8 @@ class KeyBasedGrantsTest {
     try {
       URI tokenUrl = URI.create(oauth.tokenEndpointUrl("sluice").toString());
       String secret =
-          "{\"issuer\": \"svc@example.com\", \"subject\": \"owner@example.com\", \"key_id\": \"k1\","
+          "{\"issuer\": \"svc@example.com\", \"subject\": \"owner@example.com\","
+              + " \"key_id\": \"k1\","
               + " \"private_key\": \""
               + server.clientKeyPem().replace("\n", "\\n")
               + "\"}";

@@ -12,6 +12,7 @@ import dev.sluice.auth.credentials.CredentialsException;
 import dev.sluice.auth.credentials.OAuthRefreshTokenCredentials;
 import dev.sluice.auth.credentials.TokenEndpoint;
 import dev.sluice.auth.secrets.FileSecretStore;
+import dev.sluice.auth.secrets.WritableSecretStore;
 import dev.sluice.definition.DefinitionCatalog;
 import dev.sluice.json.Json;
 import dev.sluice.metrics.EmfMetrics;
@@ -201,6 +202,51 @@ class TokenKeeperTest {
   }
 
   @Test
+  void concurrentKeeperMarkingTheRotatedTokenRefused_isOverwrittenWithTheLiveTokens()
+      throws Exception {
+    String started = Files.readString(secretsFile);
+    String startedSecret = Json.mapper().readTree(started).get(SECRET_ID).toString();
+    // A second keeper in another instance refreshed with the same token, got invalid_grant and
+    // recorded the refusal, under the same version token, just before this keeper's write.
+    WritableSecretStore racing =
+        new WritableSecretStore() {
+          private boolean raced;
+
+          @Override
+          public String secretString(String secretId) {
+            return secrets.secretString(secretId);
+          }
+
+          @Override
+          public void invalidate(String secretId) {
+            secrets.invalidate(secretId);
+          }
+
+          @Override
+          public boolean putVersion(String secretId, String versionToken, String value) {
+            if (!raced) {
+              raced = true;
+              String marked =
+                  startedSecret.substring(0, startedSecret.length() - 1)
+                      + ", \"refresh_failed\": \"invalid_grant\"}";
+              secrets.putVersion(secretId, versionToken, marked);
+            }
+            return secrets.putVersion(secretId, versionToken, value);
+          }
+        };
+
+    TokenKeeper.Result result = keeper(racing).refreshIfDue();
+
+    JsonNode stored = secret();
+    assertThat(result).isEqualTo(TokenKeeper.Result.REFRESHED);
+    assertThat(stored.has("refresh_failed")).isFalse();
+    assertThat(stored.get("access_token").asText()).isNotBlank();
+    // The stored refresh token is the live one.
+    clock.advance(Duration.ofMinutes(16));
+    assertThat(keeper.refreshIfDue()).isEqualTo(TokenKeeper.Result.REFRESHED);
+  }
+
+  @Test
   void handler_whenTheRefreshTokenIsRevoked_publishesAnAuthFailureAndSucceeds() throws Exception {
     Path integrations = folder.resolve("integrations");
     Files.createDirectories(integrations.resolve("demo"));
@@ -258,7 +304,7 @@ class TokenKeeperTest {
     return appender;
   }
 
-  private TokenKeeper keeper(FileSecretStore store) {
+  private TokenKeeper keeper(WritableSecretStore store) {
     TokenEndpoint endpoint = new TokenEndpoint("demo", server.tokenUrl(), http, clock);
     return new TokenKeeper(endpoint, null, SECRET_ID, store, clock);
   }

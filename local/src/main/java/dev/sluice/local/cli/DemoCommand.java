@@ -22,8 +22,9 @@ import picocli.CommandLine.Spec;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Sends real Stripe events and deliberately bad inputs through the local chain and shows"
-          + " where each ended. Exits 0 only if every input ended where it should."
+      "Sends real Stripe events and deliberately bad inputs through the local chain, runs the"
+          + " scheduled HubSpot-to-Mailchimp sync twice, and shows where each input ended."
+          + " Exits 0 only if every input ended where it should."
     })
 public final class DemoCommand implements Callable<Integer> {
 
@@ -32,7 +33,9 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--scenario",
       paramLabel = "FILE",
-      description = "Inputs and expected outcomes (default: events/demo.yaml).")
+      description =
+          "Inputs and expected outcomes (default: events/demo.yaml, then"
+              + " events/demo-hubspot.yaml).")
   Path scenario;
 
   @Option(
@@ -58,9 +61,17 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path root = SluiceCommand.repositoryRoot();
-    Path file = scenario == null ? root.resolve("events").resolve("demo.yaml") : scenario;
-    if (!Files.isRegularFile(file)) {
-      throw new ParameterException(spec.commandLine(), "scenario file not found: " + file);
+    // Without --scenario: the webhook integration, then the scheduled one.
+    List<Path> files =
+        scenario == null
+            ? List.of(
+                root.resolve("events").resolve("demo.yaml"),
+                root.resolve("events").resolve("demo-hubspot.yaml"))
+            : List.of(scenario);
+    for (Path file : files) {
+      if (!Files.isRegularFile(file)) {
+        throw new ParameterException(spec.commandLine(), "scenario file not found: " + file);
+      }
     }
     if (timeoutSeconds <= 0 || visibilityTimeoutSeconds <= 0) {
       throw new ParameterException(
@@ -68,14 +79,19 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     var out = spec.commandLine().getOut();
-    List<Outcome> outcomes =
-        new Demo(root, out)
-            .run(
-                DemoScenario.read(file),
-                file.toAbsolutePath().getParent(),
-                Optional.ofNullable(endpoint),
-                Duration.ofSeconds(visibilityTimeoutSeconds),
-                Duration.ofSeconds(timeoutSeconds));
-    return OutcomeTable.print(outcomes, out) ? 0 : 1;
+    boolean allExpected = true;
+    for (Path file : files) {
+      List<Outcome> outcomes =
+          new Demo(root, out)
+              .run(
+                  DemoScenario.read(file),
+                  file.toAbsolutePath().getParent(),
+                  Optional.ofNullable(endpoint),
+                  Duration.ofSeconds(visibilityTimeoutSeconds),
+                  Duration.ofSeconds(timeoutSeconds));
+      allExpected &= OutcomeTable.print(outcomes, out);
+      out.println();
+    }
+    return allExpected ? 0 : 1;
   }
 }

@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
     description = "Run Sluice integrations locally and debug webhook signatures.",
     subcommands = {
       DemoCommand.class,
+      BackfillCommand.class,
       InvokeCommand.class,
       VerifyCommand.class,
       CommandLine.HelpCommand.class

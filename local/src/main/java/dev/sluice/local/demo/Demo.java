@@ -51,6 +51,10 @@ public final class Demo {
       Duration visibilityTimeout,
       Duration timeout)
       throws IOException, InterruptedException {
+    if (scenario.isScheduled()) {
+      return new ScheduledDemo(repositoryRoot, out)
+          .run(scenario, awsEndpoint, visibilityTimeout, timeout);
+    }
     out.printf(
         "Starting %s locally (SQS: %s, target and OAuth server: stand-ins on 127.0.0.1)%n",
         scenario.integration(), awsEndpoint.map(URI::toString).orElse("embedded ElasticMQ"));

@@ -15,8 +15,47 @@ import java.util.Map;
  *
  * @param integration the integration the inputs are sent to
  * @param inputs the webhooks, good and deliberately bad
+ * @param schedule for a scheduled integration: the times the schedule fires, in order
+ * @param contacts for a scheduled integration: the source records and where each must end
  */
-public record DemoScenario(String integration, List<Input> inputs) {
+public record DemoScenario(
+    String integration, List<Input> inputs, List<String> schedule, List<Contact> contacts) {
+
+  public DemoScenario {
+    inputs = inputs == null ? List.of() : inputs;
+    schedule = schedule == null ? List.of() : schedule;
+    contacts = contacts == null ? List.of() : contacts;
+  }
+
+  /** A scenario of webhook inputs. */
+  public DemoScenario(String integration, List<Input> inputs) {
+    this(integration, inputs, null, null);
+  }
+
+  /** Whether the scenario fires a schedule rather than sending webhooks. */
+  public boolean isScheduled() {
+    return !schedule.isEmpty();
+  }
+
+  /**
+   * One record of the source's stand-in that a scheduled run pulls.
+   *
+   * @param name what the record shows, for the table
+   * @param id the source's id of the record (HubSpot's contact id)
+   * @param email the address its target member is keyed by; absent when it has none
+   * @param expect where it must end
+   */
+  public record Contact(String name, String id, String email, Expectation expect) {
+
+    public Outcome.Place expectedPlace() {
+      return expect == null ? null : expect.place();
+    }
+
+    /** How many writes of its one target member must be seen: 1 unless said otherwise. */
+    public int expectedWrites() {
+      return expect == null || expect.writes() == null ? 1 : expect.writes();
+    }
+  }
 
   /** Reads a scenario file; input files are resolved against the scenario's folder. */
   public static DemoScenario read(Path file) {
@@ -86,8 +125,9 @@ public record DemoScenario(String integration, List<Input> inputs) {
    *
    * @param outcome delivered, rejected, quarantined or dead-lettered
    * @param status for rejected inputs, the HTTP status ingress must answer
+   * @param writes for scheduled contacts, how many upserts of the one target member are expected
    */
-  public record Expectation(String outcome, Integer status) {
+  public record Expectation(String outcome, Integer status, Integer writes) {
 
     public Outcome.Place place() {
       return Outcome.Place.fromName(outcome);

@@ -10,7 +10,8 @@ import java.util.Locale;
  * @param detail the HTTP status, the reason or the number of deliveries
  * @param expected where it should have ended
  * @param asExpected whether it ended there, with the expected status and exactly one delivery
- * @param correlationId the id ingress gave the request; log lines about it carry the same id
+ * @param correlationId the id ingress gave the request, whose log lines carry the same id; null for
+ *     records a scheduled poll fetched, which have no request of their own
  */
 public record Outcome(
     String input,

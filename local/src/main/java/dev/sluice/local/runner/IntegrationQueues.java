@@ -17,13 +17,17 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * @param deliver queue the deliver step consumes
  * @param deliverDeadLetter redrive target of {@code deliver}, also written by deliver directly
  * @param quarantine records that failed validation, with the reason
+ * @param poll page tasks of a scheduled integration; null for webhook integrations
+ * @param pollDeadLetter redrive target of {@code poll}, also written by poll directly
  */
 public record IntegrationQueues(
     String ingest,
     String ingestDeadLetter,
     String deliver,
     String deliverDeadLetter,
-    String quarantine) {
+    String quarantine,
+    String poll,
+    String pollDeadLetter) {
 
   /**
    * Creates (or finds) the queues of an integration. Dead-letter queues are created first: a
@@ -58,7 +62,17 @@ public record IntegrationQueues(
             prefix + "-deliver",
             consumerAttributes(sqs, deliverDlq, maxReceiveCount, visibilityTimeout),
             retention);
-    return new IntegrationQueues(ingest, ingestDlq, deliver, deliverDlq, quarantine);
+    if (!definition.isScheduled()) {
+      return new IntegrationQueues(ingest, ingestDlq, deliver, deliverDlq, quarantine, null, null);
+    }
+    String pollDlq = create(sqs, prefix + "-poll-dlq", Map.of(), retention);
+    String poll =
+        create(
+            sqs,
+            prefix + "-poll",
+            consumerAttributes(sqs, pollDlq, maxReceiveCount, visibilityTimeout),
+            retention);
+    return new IntegrationQueues(ingest, ingestDlq, deliver, deliverDlq, quarantine, poll, pollDlq);
   }
 
   /** Every queue, consumers first, so none is deleted while it is a redrive target. */

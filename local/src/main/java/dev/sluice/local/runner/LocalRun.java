@@ -1,7 +1,7 @@
 package dev.sluice.local.runner;
 
-import dev.sluice.auth.secrets.SecretStore;
 import dev.sluice.auth.secrets.SecretStores;
+import dev.sluice.auth.secrets.WritableSecretStore;
 import dev.sluice.definition.DefinitionCatalog;
 import dev.sluice.definition.IntegrationDefinition;
 import dev.sluice.envelope.MessageAttributes;
@@ -19,6 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -112,7 +113,7 @@ public final class LocalRun implements AutoCloseable {
     StandIns standIns = StandIns.start(integrations, integration);
     DefinitionCatalog catalog =
         DefinitionCatalog.folder(integrations).withHostRedirects(standIns.redirectsFor(definition));
-    SecretStore secrets =
+    WritableSecretStore secrets =
         SecretStores.forSettings(
             Settings.from(
                 Map.of(
@@ -137,14 +138,22 @@ public final class LocalRun implements AutoCloseable {
               + e.getMessage(),
           e);
     }
+    // A scheduled integration has no webhooks, so no endpoint.
     WebhookEndpoint endpoint =
-        WebhookEndpoint.start(Map.of(integration, chain.ingress()::handleRequest));
+        definition.isScheduled()
+            ? null
+            : WebhookEndpoint.start(Map.of(integration, chain.ingress()::handleRequest));
     return new LocalRun(embedded, sqs, standIns, chain, endpoint, webhookSecret);
   }
 
   /** The definition as the handlers see it (target URLs pointing at the stand-ins). */
   public IntegrationDefinition definition() {
     return chain.definition();
+  }
+
+  /** The handler chain: to fire the schedule, backfill a window or run the token keeper. */
+  public LocalChain chain() {
+    return chain;
   }
 
   /** The webhook signing secret from the local secrets file. */
@@ -184,23 +193,37 @@ public final class LocalRun implements AutoCloseable {
   public Map<String, ParkedMessage> parkedMessages() {
     Map<String, ParkedMessage> parked = new HashMap<>();
     IntegrationQueues queues = chain.queues();
-    for (String queue :
-        List.of(queues.quarantine(), queues.deliverDeadLetter(), queues.ingestDeadLetter())) {
+    List<String> parkingQueues = new ArrayList<>();
+    parkingQueues.add(queues.quarantine());
+    parkingQueues.add(queues.deliverDeadLetter());
+    parkingQueues.add(queues.ingestDeadLetter());
+    if (queues.pollDeadLetter() != null) {
+      parkingQueues.add(queues.pollDeadLetter());
+    }
+    for (String queue : parkingQueues) {
       for (Message message : peek(queue)) {
         String key = attribute(message, MessageAttributes.IDEMPOTENCY_KEY);
         String reason = attribute(message, MessageAttributes.REASON);
         parked.put(
             key == null ? message.messageId() : key,
-            new ParkedMessage(queue.equals(queues.quarantine()), queue, reason));
+            new ParkedMessage(
+                queue.equals(queues.quarantine()),
+                queue,
+                reason,
+                attribute(message, MessageAttributes.SOURCE_EVENT_ID)));
       }
     }
     return parked;
   }
 
-  /** Records still waiting in, or being processed from, the ingest and deliver queues. */
+  /** Messages still waiting in, or being processed from, the poll, ingest and deliver queues. */
   public int recordsInFlight() {
-    return QueueDepth.of(sqs, chain.queues().ingest())
-        + QueueDepth.of(sqs, chain.queues().deliver());
+    int total =
+        QueueDepth.of(sqs, chain.queues().ingest()) + QueueDepth.of(sqs, chain.queues().deliver());
+    if (chain.queues().poll() != null) {
+      total += QueueDepth.of(sqs, chain.queues().poll());
+    }
+    return total;
   }
 
   /**
@@ -209,8 +232,10 @@ public final class LocalRun implements AutoCloseable {
    * @param quarantined true for the quarantine queue, false for a dead-letter queue
    * @param queueUrl the queue it is in
    * @param reason the reason attribute the step set, or null when SQS redrive moved it
+   * @param sourceEventId the source's id of the record, when the message carries one
    */
-  public record ParkedMessage(boolean quarantined, String queueUrl, String reason) {}
+  public record ParkedMessage(
+      boolean quarantined, String queueUrl, String reason, String sourceEventId) {}
 
   private List<Message> peek(String queueUrl) {
     Map<String, Message> seen = new HashMap<>();
@@ -291,7 +316,9 @@ public final class LocalRun implements AutoCloseable {
 
   @Override
   public void close() {
-    endpoint.close();
+    if (endpoint != null) {
+      endpoint.close();
+    }
     chain.close();
     standIns.close();
     if (embeddedSqs.isEmpty()) {

@@ -44,6 +44,11 @@ public final class LocalSecrets {
       if (auth != null && auth.secret() != null && !secrets.has(auth.secret())) {
         secrets.set(auth.secret(), targetSecret(auth.type()));
       }
+      IntegrationDefinition.TargetAuth sourceAuth =
+          definition.source() == null ? null : definition.source().auth();
+      if (sourceAuth != null && sourceAuth.secret() != null && !secrets.has(sourceAuth.secret())) {
+        secrets.set(sourceAuth.secret(), targetSecret(sourceAuth.type()));
+      }
 
       write(file, secrets);
       return secrets.path(webhookSecretId).asText();
@@ -68,6 +73,13 @@ public final class LocalSecrets {
     switch (type == null ? "" : type.toLowerCase(Locale.ROOT)) {
       case "basic" -> value.put("username", "sluice-local").put("password", randomToken());
       case "api-key" -> value.put("api_key", randomToken());
+      // What an operator stores after authorizing the app once; the token keeper adds the rest.
+      case "oauth2-refresh-token" ->
+          value
+              .put("client_id", "sluice-local")
+              .put("client_secret", randomToken())
+              .put("token_endpoint_auth_method", "client_secret_post")
+              .put("refresh_token", randomToken());
       default -> value.put("client_id", "sluice-local").put("client_secret", randomToken());
     }
     return value;

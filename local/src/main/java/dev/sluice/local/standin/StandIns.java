@@ -58,15 +58,37 @@ public final class StandIns implements AutoCloseable {
   public Map<String, URI> redirectsFor(IntegrationDefinition definition) {
     Map<String, URI> redirects = new HashMap<>();
     if (definition.target() != null && definition.target().url() != null) {
-      redirects.put(URI.create(definition.target().url()).getHost(), targetBase());
+      redirects.put(host(definition.target().url()), targetBase());
     }
-    if (definition.target() != null
-        && definition.target().auth() != null
-        && definition.target().auth().tokenUrl() != null) {
-      URI oauthBase = URI.create(oauth.baseUrl().toString());
-      redirects.put(URI.create(definition.target().auth().tokenUrl()).getHost(), oauthBase);
+    if (definition.source() != null && definition.source().url() != null) {
+      redirects.put(host(definition.source().url()), targetBase());
+    }
+    // A token endpoint on the API's own host (HubSpot's /oauth/v1/token) stays with WireMock,
+    // which then serves the token stub from the stand-in folder.
+    URI oauthBase = URI.create(oauth.baseUrl().toString());
+    for (IntegrationDefinition.TargetAuth auth : authBlocks(definition)) {
+      if (auth.tokenUrl() != null) {
+        redirects.putIfAbsent(host(auth.tokenUrl()), oauthBase);
+      }
     }
     return redirects;
+  }
+
+  /** The host of a URL that may hold {placeholders}, which a URI cannot parse. */
+  private static String host(String url) {
+    return URI.create(url.replaceAll("\\{[^}]*}", "x")).getHost();
+  }
+
+  private static List<IntegrationDefinition.TargetAuth> authBlocks(
+      IntegrationDefinition definition) {
+    List<IntegrationDefinition.TargetAuth> blocks = new java.util.ArrayList<>();
+    if (definition.target() != null && definition.target().auth() != null) {
+      blocks.add(definition.target().auth());
+    }
+    if (definition.source() != null && definition.source().auth() != null) {
+      blocks.add(definition.source().auth());
+    }
+    return blocks;
   }
 
   /** Base URL of the target stand-in. */
@@ -87,7 +109,9 @@ public final class StandIns implements AutoCloseable {
                     event.getRequest().getLoggedDate().toInstant(),
                     event.getRequest().getHeader(idempotencyHeader),
                     event.getRequest().getBodyAsString(),
-                    event.getResponse().getStatus()))
+                    event.getResponse().getStatus(),
+                    event.getRequest().getMethod().getName(),
+                    event.getRequest().getUrl()))
         .sorted(java.util.Comparator.comparing(TargetExchange::at))
         .toList();
   }
@@ -99,9 +123,16 @@ public final class StandIns implements AutoCloseable {
    * @param idempotencyKey the key Sluice sent, or null
    * @param body the request body
    * @param status the status the stand-in answered
+   * @param method the HTTP method
+   * @param path the request path and query
    */
   public record TargetExchange(
-      java.time.Instant at, String idempotencyKey, String body, int status) {}
+      java.time.Instant at,
+      String idempotencyKey,
+      String body,
+      int status,
+      String method,
+      String path) {}
 
   @Override
   public void close() {

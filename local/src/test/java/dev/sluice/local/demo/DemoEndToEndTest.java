@@ -56,4 +56,48 @@ class DemoEndToEndTest {
     assertThat(table.toString())
         .contains("inputs 12 = delivered 3 + rejected 7 + quarantined 1 + dead-lettered 1");
   }
+
+  @Test
+  void scheduledDemo_eachContactEndsAsOneMemberAndTheOverlapIsWrittenTwice() throws Exception {
+    Path scenarioFile = ROOT.resolve("events/demo-hubspot.yaml");
+    DemoScenario scenario = DemoScenario.read(scenarioFile);
+    StringWriter progress = new StringWriter();
+
+    List<Outcome> outcomes =
+        new Demo(ROOT, new PrintWriter(progress))
+            .run(
+                scenario,
+                scenarioFile.getParent(),
+                Optional.empty(),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(90));
+
+    assertThat(outcomes).hasSize(scenario.contacts().size());
+    assertThat(outcomes)
+        .allSatisfy(
+            outcome ->
+                assertThat(outcome.asExpected())
+                    .as("%s ended %s (%s)", outcome.input(), outcome.place(), outcome.detail())
+                    .isTrue());
+    assertThat(outcomes)
+        .filteredOn(outcome -> outcome.input().contains("overlap"))
+        .extracting(Outcome::detail)
+        .containsOnly("1 member, 2 upsert(s), all 200");
+    assertThat(outcomes)
+        .filteredOn(outcome -> outcome.place() == Outcome.Place.QUARANTINED)
+        .extracting(Outcome::detail)
+        .singleElement()
+        .asString()
+        .contains("email_address");
+    // Two runs: 3 + 2 search pages; 9 contacts fetched, 8 with an email, 7 distinct members.
+    assertThat(progress.toString())
+        // REFRESHED on a first run; FRESH while the last run's token has half its life left.
+        .containsPattern("token keeper, source\\.auth: (REFRESHED|FRESH)")
+        .contains("5 search pages fetched; 9 member writes to 7 distinct members");
+
+    StringWriter table = new StringWriter();
+    assertThat(OutcomeTable.print(outcomes, new PrintWriter(table))).isTrue();
+    assertThat(table.toString())
+        .contains("inputs 8 = delivered 7 + rejected 0 + quarantined 1 + dead-lettered 0");
+  }
 }
