@@ -39,12 +39,27 @@ final class SynthesizedApp {
   final Path outdir;
   final Map<String, JsonNode> templates = new LinkedHashMap<>();
 
+  private static void deleteRecursively(Path folder) {
+    if (!Files.exists(folder)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(folder)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not clear " + folder, e);
+    }
+  }
+
   private SynthesizedApp() {
     RepositoryLayout repository = RepositoryLayout.find();
     this.layout =
         new RepositoryLayout(
             repository.root(), combinedIntegrations(repository.root()), repository.lambdaJar());
     this.outdir = layout.root().resolve("infra/target/cdk-test.out");
+    // A fresh folder: assets of an earlier build (an older jar) would otherwise sit beside these.
+    deleteRecursively(outdir);
     this.app = App.Builder.create().outdir(outdir.toString()).context(cdkJsonContext()).build();
     this.stacks = SluiceApp.define(app, layout);
     app.synth();
