@@ -17,19 +17,11 @@ import java.util.Map;
  * "key_id"} and {@code "client_id"} with {@code "client_secret"} for servers that also want the
  * client authenticated. Tokens are kept like those of {@link OAuthClientCredentials}.
  */
-public final class OAuthJwtBearerCredentials implements TargetCredentials {
+public final class OAuthJwtBearerCredentials extends CachedTokenCredentials {
 
   static final String GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
   private static final String FIELDS = "\"issuer\" and \"private_key\"";
-
-  private final TokenEndpoint endpoint;
-  private final String scope;
-  private final String secretId;
-  private final SecretStore secrets;
-  private final Clock clock;
-
-  private OAuthClientCredentials.Token token;
 
   /**
    * @param integration the integration's name, for error messages
@@ -45,32 +37,11 @@ public final class OAuthJwtBearerCredentials implements TargetCredentials {
       SecretStore secrets,
       HttpClient http,
       Clock clock) {
-    this.endpoint = new TokenEndpoint(integration, tokenUrl, http, clock);
-    this.scope = scope == null || scope.isBlank() ? null : scope;
-    this.secretId = secretId;
-    this.secrets = secrets;
-    this.clock = clock;
+    super(integration, tokenUrl, scope, secretId, secrets, http, clock);
   }
 
   @Override
-  public Map<String, String> headers() {
-    return Map.of("Authorization", "Bearer " + accessToken());
-  }
-
-  @Override
-  public synchronized void invalidate() {
-    token = null;
-    secrets.invalidate(secretId);
-  }
-
-  synchronized String accessToken() {
-    if (token == null || !clock.instant().isBefore(token.refreshAt())) {
-      token = requestToken();
-    }
-    return token.value();
-  }
-
-  private OAuthClientCredentials.Token requestToken() {
+  Token requestToken() {
     JsonNode secret = SecretJson.object(secretId, secrets.secretString(secretId), FIELDS);
     String issuer = SecretJson.text(secretId, secret, "issuer", FIELDS);
     String subject = secret.hasNonNull("subject") ? secret.get("subject").asText() : issuer;
@@ -104,6 +75,6 @@ public final class OAuthJwtBearerCredentials implements TargetCredentials {
               + "'",
           true);
     }
-    return OAuthClientCredentials.lifetimeOf(endpoint, answer);
+    return lifetimeOf(answer);
   }
 }
