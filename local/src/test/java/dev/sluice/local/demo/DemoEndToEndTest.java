@@ -20,26 +20,13 @@ class DemoEndToEndTest {
 
   @Test
   void demo_everyInputEndsWhereTheScenarioSaysAndTheCountsAddUp() throws Exception {
-    Path scenarioFile = ROOT.resolve("events/demo.yaml");
-    DemoScenario scenario = DemoScenario.read(scenarioFile);
+    DemoScenario scenario = DemoScenario.read(ROOT.resolve("events/demo.yaml"));
     StringWriter progress = new StringWriter();
 
-    List<Outcome> outcomes =
-        new Demo(ROOT, new PrintWriter(progress))
-            .run(
-                scenario,
-                scenarioFile.getParent(),
-                Optional.empty(),
-                Duration.ofSeconds(1),
-                Duration.ofSeconds(90));
+    List<Outcome> outcomes = run(scenario, progress);
 
     assertThat(outcomes).hasSize(scenario.inputs().size());
-    assertThat(outcomes)
-        .allSatisfy(
-            outcome ->
-                assertThat(outcome.asExpected())
-                    .as("%s ended %s (%s)", outcome.input(), outcome.place(), outcome.detail())
-                    .isTrue());
+    assertEveryInputEndedAsExpected(outcomes);
     assertThat(outcomes).noneMatch(outcome -> outcome.place() == Outcome.Place.IN_FLIGHT);
     assertThat(outcomes)
         .filteredOn(outcome -> outcome.place() == Outcome.Place.DEAD_LETTERED)
@@ -59,26 +46,13 @@ class DemoEndToEndTest {
 
   @Test
   void scheduledDemo_eachContactEndsAsOneMemberAndTheOverlapIsWrittenTwice() throws Exception {
-    Path scenarioFile = ROOT.resolve("events/demo-hubspot.yaml");
-    DemoScenario scenario = DemoScenario.read(scenarioFile);
+    DemoScenario scenario = DemoScenario.read(ROOT.resolve("events/demo-hubspot.yaml"));
     StringWriter progress = new StringWriter();
 
-    List<Outcome> outcomes =
-        new Demo(ROOT, new PrintWriter(progress))
-            .run(
-                scenario,
-                scenarioFile.getParent(),
-                Optional.empty(),
-                Duration.ofSeconds(1),
-                Duration.ofSeconds(90));
+    List<Outcome> outcomes = run(scenario, progress);
 
     assertThat(outcomes).hasSize(scenario.contacts().size());
-    assertThat(outcomes)
-        .allSatisfy(
-            outcome ->
-                assertThat(outcome.asExpected())
-                    .as("%s ended %s (%s)", outcome.input(), outcome.place(), outcome.detail())
-                    .isTrue());
+    assertEveryInputEndedAsExpected(outcomes);
     assertThat(outcomes)
         .filteredOn(outcome -> outcome.input().contains("overlap"))
         .extracting(Outcome::detail)
@@ -99,5 +73,25 @@ class DemoEndToEndTest {
     assertThat(OutcomeTable.print(outcomes, new PrintWriter(table))).isTrue();
     assertThat(table.toString())
         .contains("inputs 8 = delivered 7 + rejected 0 + quarantined 1 + dead-lettered 0");
+  }
+
+  /** Runs a scenario from the events folder with a short visibility timeout. */
+  private static List<Outcome> run(DemoScenario scenario, StringWriter progress) throws Exception {
+    return new Demo(ROOT, new PrintWriter(progress))
+        .run(
+            scenario,
+            ROOT.resolve("events"),
+            Optional.empty(),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(90));
+  }
+
+  private static void assertEveryInputEndedAsExpected(List<Outcome> outcomes) {
+    assertThat(outcomes)
+        .allSatisfy(
+            outcome ->
+                assertThat(outcome.asExpected())
+                    .as("%s ended %s (%s)", outcome.input(), outcome.place(), outcome.detail())
+                    .isTrue());
   }
 }
