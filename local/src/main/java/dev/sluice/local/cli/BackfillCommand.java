@@ -128,17 +128,29 @@ public final class BackfillCommand implements Callable<Integer> {
       List<StandIns.TargetExchange> exchanges = run.standIns().targetExchanges("Idempotency-Key");
       String searchPath = URI.create(run.definition().source().url()).getPath();
       String writeMethod = run.definition().target().methodOrDefault();
-      long pages = exchanges.stream().filter(e -> e.path().startsWith(searchPath)).count();
+      // Pages the source answered; refused attempts are retries, not pages.
+      long pages =
+          exchanges.stream()
+              .filter(e -> e.path().startsWith(searchPath) && e.status() / 100 == 2)
+              .count();
       long writes =
           exchanges.stream()
               .filter(e -> writeMethod.equals(e.method()) && e.status() / 100 == 2)
               .count();
-      int parked = run.parkedMessages().size();
+      var parked = run.parkedMessages().values();
       out.printf(
           "%s: %d page(s) fetched, %d record(s) written to the target, %d parked%n",
-          done ? "Done" : "Gave up waiting after " + timeoutSeconds + " s", pages, writes, parked);
+          done ? "Done" : "Gave up waiting after " + timeoutSeconds + " s",
+          pages,
+          writes,
+          parked.size());
+      parked.forEach(
+          message ->
+              out.printf(
+                  "  parked: %s%n",
+                  message.reason() == null ? "moved by SQS redrive" : message.reason()));
       out.flush();
-      return done && parked == 0 ? 0 : 1;
+      return done && parked.isEmpty() ? 0 : 1;
     }
   }
 

@@ -27,12 +27,13 @@ import picocli.CommandLine.Spec;
     name = "invoke",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs one webhook through the integration's chain on this machine and prints where it"
-          + " ended as JSON. Without --header the event is signed with the local secret; with"
-          + " headers (a captured signature) it is sent exactly as given. Why a step decided"
-          + " as it did is in .sluice/logs/sluice.log, under the printed correlationId.",
+      "Runs one webhook through the integration's chain on this machine; prints where it ended.",
+      "Without --header the event is signed with the local secret; with headers (a captured"
+          + " signature) it is sent exactly as given. The JSON printed names a correlationId:"
+          + " the log lines in .sluice/logs/sluice.log that carry it say why each step decided"
+          + " as it did.",
       "Exit status: 0 delivered, 1 rejected, quarantined, dead-lettered or still in flight,"
-          + " 2 usage error."
+          + " 2 usage error, 3 the run could not start (an endpoint unreachable, say)."
     })
 public final class InvokeCommand implements Callable<Integer> {
 
@@ -83,6 +84,17 @@ public final class InvokeCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(),
           "no integration '" + integration + "'; known: " + String.join(", ", known));
+    }
+    if (DefinitionCatalog.folder(SluiceCommand.repositoryRoot().resolve("integrations"))
+        .load(integration)
+        .isScheduled()) {
+      throw new ParameterException(
+          spec.commandLine(),
+          integration
+              + " is a scheduled integration: it takes no webhooks; run an old window with"
+              + " './sluice backfill "
+              + integration
+              + " --from T1 --to T2'");
     }
     Map<String, String> parsedHeaders = parseHeaders();
 

@@ -21,6 +21,9 @@ import picocli.CommandLine.Spec;
     })
 public final class SluiceCommand implements Runnable {
 
+  /** Exit status when the command could not run at all, as opposed to a check that failed. */
+  static final int CANNOT_RUN = 3;
+
   /** Set by the launcher script: the repository the command works in. */
   static final String HOME_PROPERTY = "sluice.home";
 
@@ -43,15 +46,22 @@ public final class SluiceCommand implements Runnable {
           failed.getErr().println(failed.getCommandName() + ": " + error.getMessage());
           failed
               .getErr()
-              .println("Try './sluice " + qualifiedName(failed) + " --help' for the options.");
+              .println("Try './sluice " + qualifiedName(failed) + "--help' for the options.");
           return failed.getCommandSpec().exitCodeOnInvalidInput();
+        });
+    commandLine.setExecutionExceptionHandler(
+        (error, failed, parseResult) -> {
+          // The run could not start or finish (an endpoint down, say): the message says what.
+          failed.getErr().println(failed.getCommandName() + ": " + error.getMessage());
+          failed.getErr().println("Details are in .sluice/logs/sluice.log.");
+          return CANNOT_RUN;
         });
     return commandLine;
   }
 
   private static String qualifiedName(CommandLine command) {
     String name = command.getCommandSpec().qualifiedName(" ");
-    return name.startsWith("sluice ") ? name.substring("sluice ".length()) : "";
+    return name.startsWith("sluice ") ? name.substring("sluice ".length()) + " " : "";
   }
 
   @Override

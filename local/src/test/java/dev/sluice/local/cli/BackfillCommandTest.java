@@ -101,6 +101,23 @@ class BackfillCommandTest {
   }
 
   @Test
+  void backfill_locally_ofAWindowWithoutChangesWritesNothingAndSucceeds() {
+    int exit =
+        run(
+            "backfill",
+            INTEGRATION,
+            "--from",
+            "2026-11-01T00:00:00Z",
+            "--to",
+            "2026-11-01T01:00:00Z");
+
+    assertThat(exit).as(out + "\n" + err).isZero();
+    assertThat(out.toString())
+        .contains("page(s) fetched, 0 record(s) written to the target, 0 parked")
+        .doesNotContain("parked:");
+  }
+
+  @Test
   void backfill_withFromAfterTo_isAUsageError() {
     int exit =
         run(
@@ -131,7 +148,7 @@ class BackfillCommandTest {
   }
 
   private int run(String... args) {
-    CommandLine command = new CommandLine(new SluiceCommand());
+    CommandLine command = SluiceCommand.commandLine();
     command.setOut(new PrintWriter(out, true));
     command.setErr(new PrintWriter(err, true));
     return command.execute(args);

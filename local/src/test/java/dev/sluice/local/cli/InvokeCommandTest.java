@@ -83,6 +83,29 @@ class InvokeCommandTest {
   }
 
   @Test
+  void invoke_ofAScheduledIntegration_isAUsageErrorPointingAtBackfill() {
+    int exit = run("invoke", "hubspot-contacts-to-mailchimp", "--event", event("invoice-paid"));
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).contains("scheduled integration").contains("backfill");
+  }
+
+  @Test
+  void invoke_whenEndpointUnreachable_saysSoWithoutAStackTraceAndExits3() {
+    int exit =
+        run(
+            "invoke",
+            "stripe-invoice-to-accounting",
+            "--event",
+            event("invoice-paid"),
+            "--endpoint",
+            "http://127.0.0.1:1");
+
+    assertThat(exit).isEqualTo(3);
+    assertThat(err.toString()).contains("http://127.0.0.1:1").doesNotContain("\tat ");
+  }
+
+  @Test
   void invoke_whenEventFileMissing_isAUsageError() {
     int exit = run("invoke", "stripe-invoice-to-accounting", "--event", "no-such-file.json");
 
