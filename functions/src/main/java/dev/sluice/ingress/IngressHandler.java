@@ -46,7 +46,8 @@ public final class IngressHandler implements RequestStreamHandler {
   private static final Logger LOG = LoggerFactory.getLogger(IngressHandler.class);
 
   private final Settings settings;
-  private final DefinitionCatalog catalog;
+  private final IntegrationDefinition definition;
+  private final SignatureScheme scheme;
   private final QueueSender queueSender;
   private final SecretStore secrets;
   private final Clock clock;
@@ -66,7 +67,12 @@ public final class IngressHandler implements RequestStreamHandler {
         Clock.systemUTC());
   }
 
-  /** A handler with its parts given, for the local runner and tests. */
+  /**
+   * A handler with its parts given, for the local runner and tests. The definition is read once
+   * here, not per webhook, so that answering stays quick.
+   *
+   * @throws dev.sluice.definition.InvalidDefinitionException when the integration is not defined
+   */
   public IngressHandler(
       Settings settings,
       DefinitionCatalog catalog,
@@ -74,7 +80,8 @@ public final class IngressHandler implements RequestStreamHandler {
       SecretStore secrets,
       Clock clock) {
     this.settings = settings;
-    this.catalog = catalog;
+    this.definition = catalog.load(settings.integration());
+    this.scheme = SignatureScheme.fromName(definition.trigger().scheme());
     this.queueSender = queueSender;
     this.secrets = secrets;
     this.clock = clock;
@@ -93,19 +100,16 @@ public final class IngressHandler implements RequestStreamHandler {
     String integration = integrationName(request);
 
     try (LogContext ignored = LogContext.open(integration, correlationId, null)) {
-      Optional<IntegrationDefinition> definition =
-          settings.integration().equals(integration) ? catalog.find(integration) : Optional.empty();
-      if (definition.isEmpty()) {
+      if (!definition.name().equals(integration)) {
         LOG.warn("webhook for an integration this function does not serve");
         return IngressResponses.notFound();
       }
 
-      return accept(request, definition.get(), correlationId);
+      return accept(request, correlationId);
     }
   }
 
-  private HttpResponseEvent accept(
-      HttpRequestEvent request, IntegrationDefinition definition, String correlationId) {
+  private HttpResponseEvent accept(HttpRequestEvent request, String correlationId) {
     IntegrationDefinition.Trigger trigger = definition.trigger();
     if (request.requestContext() != null
         && request.requestContext().http() != null
@@ -127,7 +131,6 @@ public final class IngressHandler implements RequestStreamHandler {
     }
 
     WebhookRequest webhook = new WebhookRequest(request.headers(), body.get());
-    SignatureScheme scheme = SignatureScheme.fromName(trigger.scheme());
     Verdict verdict;
     try {
       verdict =
@@ -154,15 +157,11 @@ public final class IngressHandler implements RequestStreamHandler {
       return IngressResponses.badRequest("body is not well-formed JSON");
     }
 
-    return enqueue(definition, webhook, scheme, payload.get(), correlationId);
+    return enqueue(webhook, payload.get(), correlationId);
   }
 
   private HttpResponseEvent enqueue(
-      IntegrationDefinition definition,
-      WebhookRequest webhook,
-      SignatureScheme scheme,
-      JsonNode payload,
-      String correlationId) {
+      WebhookRequest webhook, JsonNode payload, String correlationId) {
     String sourceEventId = SourceEventIds.of(scheme, webhook, payload);
     Envelope envelope =
         new Envelope(
