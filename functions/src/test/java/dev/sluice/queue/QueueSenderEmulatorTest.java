@@ -8,8 +8,8 @@ import dev.sluice.envelope.EnvelopeCodec;
 import dev.sluice.envelope.MessageAttributes;
 import dev.sluice.testsupport.AwsEmulator;
 import dev.sluice.testsupport.AwsEmulatorExtension;
+import dev.sluice.testsupport.QueueMessages;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +52,7 @@ class QueueSenderEmulatorTest {
 
     // moto de-duplicates only against messages still in the queue (AWS: a 5-minute window);
     // both sends happen while the first message is there, so both behave alike here.
-    List<Message> messages = receiveAll(queue);
+    List<Message> messages = QueueMessages.drain(sqs, queue);
     assertThat(messages).hasSize(1);
     Message message = messages.get(0);
     assertThat(EnvelopeCodec.read(message.body()).messageId()).isEqualTo(first.messageId());
@@ -71,7 +71,7 @@ class QueueSenderEmulatorTest {
     sender.send(queue, envelope, reason);
     sender.send(queue, envelope, reason);
 
-    assertThat(receiveAll(queue)).hasSize(2);
+    assertThat(QueueMessages.drain(sqs, queue)).hasSize(2);
   }
 
   @Test
@@ -85,7 +85,7 @@ class QueueSenderEmulatorTest {
     Map<String, String> failures = sender.sendBatch(queue, batch, Map.of());
 
     assertThat(failures).isEmpty();
-    assertThat(receiveAll(queue))
+    assertThat(QueueMessages.drain(sqs, queue))
         .extracting(message -> EnvelopeCodec.read(message.body()).idempotencyKey())
         .containsExactly("idem-1", "idem-2", "idem-3");
   }
@@ -97,7 +97,7 @@ class QueueSenderEmulatorTest {
     sender.sendRaw(queue, "not an envelope", Map.of(MessageAttributes.INTEGRATION, "demo"));
     sender.sendRaw(queue, "not an envelope", Map.of(MessageAttributes.INTEGRATION, "demo"));
 
-    List<Message> messages = receiveAll(queue);
+    List<Message> messages = QueueMessages.drain(sqs, queue);
     assertThat(messages).hasSize(2).allMatch(m -> m.body().equals("not an envelope"));
     assertThat(messages.get(0).attributes())
         .containsEntry(MessageSystemAttributeName.MESSAGE_GROUP_ID, "demo");
@@ -110,7 +110,7 @@ class QueueSenderEmulatorTest {
     sender.send(queue, envelope("corr-1", "idem-1"), Map.of());
     sender.send(queue, envelope("corr-1", "idem-1"), Map.of());
 
-    List<Message> messages = receiveAll(queue);
+    List<Message> messages = QueueMessages.drain(sqs, queue);
     assertThat(messages).hasSize(2);
     assertThat(messages.get(0).attributes())
         .doesNotContainKey(MessageSystemAttributeName.MESSAGE_GROUP_ID);
@@ -135,25 +135,5 @@ class QueueSenderEmulatorTest {
         1,
         Instant.parse("2026-12-03T10:00:00Z"),
         JsonNodeFactory.instance.objectNode().put("id", idempotencyKey));
-  }
-
-  /** Every message now visible, in the order SQS hands them out, each received once. */
-  private static List<Message> receiveAll(String queue) {
-    List<Message> all = new ArrayList<>();
-    while (true) {
-      List<Message> batch =
-          sqs.receiveMessage(
-                  r ->
-                      r.queueUrl(queue)
-                          .maxNumberOfMessages(10)
-                          .visibilityTimeout(30)
-                          .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
-                          .messageAttributeNames("All"))
-              .messages();
-      if (batch.isEmpty()) {
-        return all;
-      }
-      all.addAll(batch);
-    }
   }
 }

@@ -25,12 +25,12 @@ import dev.sluice.json.Json;
 import dev.sluice.local.sqs.EmbeddedSqs;
 import dev.sluice.queue.QueueSender;
 import dev.sluice.settings.Settings;
+import dev.sluice.testsupport.QueueMessages;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -145,7 +145,7 @@ class PollHandlerQueueTest {
 
     handler().schedule(event);
 
-    Envelope task = EnvelopeCodec.read(receiveAll(pollQueue).get(0).body());
+    Envelope task = EnvelopeCodec.read(QueueMessages.drain(sqs, pollQueue).get(0).body());
     // rate(15 minutes) with a 5 minute overlap: 20 minutes back from the event's time.
     assertThat(task.payload().get("from").asText()).isEqualTo("2024-05-07T15:38:34Z");
     assertThat(task.payload().get("to").asText()).isEqualTo("2024-05-07T15:58:34Z");
@@ -158,7 +158,7 @@ class PollHandlerQueueTest {
 
     handler().schedule(event);
 
-    Envelope task = EnvelopeCodec.read(receiveAll(pollQueue).get(0).body());
+    Envelope task = EnvelopeCodec.read(QueueMessages.drain(sqs, pollQueue).get(0).body());
     assertThat(task.payload().get("from").asText()).isEqualTo("2020-09-30T15:38:34Z");
     assertThat(task.payload().get("to").asText()).isEqualTo("2020-09-30T15:58:34Z");
   }
@@ -172,7 +172,7 @@ class PollHandlerQueueTest {
     drain(handler);
 
     List<Envelope> records =
-        receiveAll(ingestQueue).stream()
+        QueueMessages.drain(sqs, ingestQueue).stream()
             .map(message -> EnvelopeCodec.read(message.body()))
             .toList();
     assertThat(records)
@@ -215,8 +215,8 @@ class PollHandlerQueueTest {
 
     drain(handler);
 
-    assertThat(receiveAll(ingestQueue)).hasSize(5);
-    assertThat(receiveAll(deadLetterQueue)).isEmpty();
+    assertThat(QueueMessages.drain(sqs, ingestQueue)).hasSize(5);
+    assertThat(QueueMessages.drain(sqs, deadLetterQueue)).isEmpty();
   }
 
   @Test
@@ -227,7 +227,7 @@ class PollHandlerQueueTest {
 
     drain(handler);
 
-    List<Message> parked = receiveAll(deadLetterQueue);
+    List<Message> parked = QueueMessages.drain(sqs, deadLetterQueue);
     assertThat(parked).hasSize(1);
     assertThat(parked.get(0).messageAttributes().get(MessageAttributes.REASON).stringValue())
         .isEqualTo("source answered 502 on attempt 3 of 3");
@@ -240,7 +240,7 @@ class PollHandlerQueueTest {
     sqs.sendMessage(r -> r.queueUrl(pollQueue).messageBody(parked.get(0).body()));
     drain(handler);
 
-    assertThat(receiveAll(ingestQueue)).hasSize(5);
+    assertThat(QueueMessages.drain(sqs, ingestQueue)).hasSize(5);
   }
 
   @Test
@@ -258,7 +258,7 @@ class PollHandlerQueueTest {
     drain(handler);
 
     assertThat(hubspot.findAll(postRequestedFor(urlEqualTo(SEARCH)))).hasSize(1);
-    assertThat(receiveAll(deadLetterQueue)).hasSize(1);
+    assertThat(QueueMessages.drain(sqs, deadLetterQueue)).hasSize(1);
   }
 
   @Test
@@ -275,7 +275,7 @@ class PollHandlerQueueTest {
 
     drain(handler);
 
-    List<Message> parked = receiveAll(deadLetterQueue);
+    List<Message> parked = QueueMessages.drain(sqs, deadLetterQueue);
     assertThat(parked).hasSize(1);
     assertThat(parked.get(0).messageAttributes().get(MessageAttributes.REASON).stringValue())
         .contains("authorize the app again")
@@ -392,24 +392,6 @@ class PollHandlerQueueTest {
         "aws:sqs",
         "arn:aws:sqs:us-east-1:000000000000:poll",
         "us-east-1");
-  }
-
-  private List<Message> receiveAll(String queueUrl) {
-    List<Message> all = new ArrayList<>();
-    while (true) {
-      List<Message> batch =
-          sqs.receiveMessage(
-                  r ->
-                      r.queueUrl(queueUrl)
-                          .maxNumberOfMessages(10)
-                          .waitTimeSeconds(1)
-                          .messageAttributeNames("All"))
-              .messages();
-      if (batch.isEmpty()) {
-        return all;
-      }
-      all.addAll(batch);
-    }
   }
 
   private ScheduledEvent fixture(String name) throws Exception {

@@ -19,6 +19,7 @@ import dev.sluice.queue.QueueSender;
 import dev.sluice.settings.Settings;
 import dev.sluice.testsupport.AwsEmulator;
 import dev.sluice.testsupport.AwsEmulatorExtension;
+import dev.sluice.testsupport.QueueMessages;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -95,12 +96,12 @@ class TransformHandlerEmulatorTest {
       await().atMost(PATIENCE).until(() -> QueueDepth.of(sqs, ingest) == 0);
     }
 
-    assertThat(receiveAll(deliver))
+    assertThat(QueueMessages.drain(sqs, deliver))
         .singleElement()
         .satisfies(
             m ->
                 assertThat(attribute(m, MessageAttributes.CORRELATION_ID)).isEqualTo("corr-valid"));
-    assertThat(receiveAll(quarantine))
+    assertThat(QueueMessages.drain(sqs, quarantine))
         .extracting(m -> attribute(m, MessageAttributes.STAGE))
         .containsExactly("transform", "transform");
   }
@@ -130,7 +131,9 @@ class TransformHandlerEmulatorTest {
               assertThat(m.attributes())
                   .containsEntry(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "2");
             });
-    assertThat(receiveAll(quarantine)).extracting(Message::body).containsExactly("not an envelope");
+    assertThat(QueueMessages.drain(sqs, quarantine))
+        .extracting(Message::body)
+        .containsExactly("not an envelope");
   }
 
   @Test
@@ -146,7 +149,7 @@ class TransformHandlerEmulatorTest {
       assertThat(mapping.invocations()).isGreaterThanOrEqualTo(MAX_RECEIVE_COUNT);
     }
 
-    Message parked = receiveAll(deadLetter).get(0);
+    Message parked = QueueMessages.drain(sqs, deadLetter).get(0);
     assertThat(parked.body()).isEqualTo(body);
     assertThat(parked.messageAttributes())
         .extractingFromEntries(Map.Entry::getKey, e -> e.getValue().stringValue())
@@ -180,7 +183,7 @@ class TransformHandlerEmulatorTest {
         .extracting(f -> groupOfId.get(f.itemIdentifier()))
         .containsExactly("a", "a");
     // a2 was not quarantined: it waits, in order, behind a1.
-    assertThat(receiveAll(quarantine))
+    assertThat(QueueMessages.drain(sqs, quarantine))
         .extracting(Message::body)
         .containsExactly("b1 not an envelope");
     assertThat(QueueDepth.of(sqs, ingest)).isEqualTo(2);
@@ -197,7 +200,7 @@ class TransformHandlerEmulatorTest {
     invoke(handler(deliver), batch, null);
     invoke(handler(deliver), batch, null);
 
-    assertThat(receiveAll(deliver))
+    assertThat(QueueMessages.drain(sqs, deliver))
         .singleElement()
         .satisfies(
             m ->
@@ -316,26 +319,6 @@ class TransformHandlerEmulatorTest {
                     .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
                     .messageAttributeNames("All"))
         .messages();
-  }
-
-  /** Every message now visible, each received once and kept invisible while the test reads. */
-  private static List<Message> receiveAll(String queue) {
-    List<Message> all = new ArrayList<>();
-    while (true) {
-      List<Message> batch =
-          sqs.receiveMessage(
-                  r ->
-                      r.queueUrl(queue)
-                          .maxNumberOfMessages(10)
-                          .visibilityTimeout(30)
-                          .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
-                          .messageAttributeNames("All"))
-              .messages();
-      if (batch.isEmpty()) {
-        return all;
-      }
-      all.addAll(batch);
-    }
   }
 
   private static String attribute(Message message, String name) {

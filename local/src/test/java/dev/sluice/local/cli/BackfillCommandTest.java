@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.envelope.EnvelopeCodec;
 import dev.sluice.local.sqs.EmbeddedSqs;
+import dev.sluice.testsupport.QueueMessages;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -67,7 +68,7 @@ class BackfillCommandTest {
       assertThat(exit).as(err.toString()).isZero();
       assertThat(out.toString()).contains("Queued 4 page task(s)");
       List<String> windows = new ArrayList<>();
-      for (Message message : receiveAll(sqs, queue)) {
+      for (Message message : QueueMessages.drain(sqs, queue)) {
         var task = EnvelopeCodec.read(message.body()).payload();
         assertThat(task.has("after")).isFalse();
         windows.add(task.get("from").asText() + "/" + task.get("to").asText());
@@ -162,18 +163,5 @@ class BackfillCommandTest {
         .endpointOverride(embedded.endpoint())
         .httpClient(UrlConnectionHttpClient.create())
         .build();
-  }
-
-  private static List<Message> receiveAll(SqsClient sqs, String queue) {
-    List<Message> all = new ArrayList<>();
-    while (true) {
-      List<Message> batch =
-          sqs.receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(1))
-              .messages();
-      if (batch.isEmpty()) {
-        return all;
-      }
-      all.addAll(batch);
-    }
   }
 }
